@@ -1,0 +1,144 @@
+"""book.yaml: the book's metadata and the design choices a user may change.
+
+Every key is optional; what book.yaml gives overrides what the reader finds
+in the text. Mistakes are reported with the file, the line and, for a
+misspelt key, the key that was probably meant.
+"""
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+# Book sizes in mm (width × height); 16开 is the trimmed size of a 787×1092 sheet.
+PAGE_SIZES = {
+    "16开": (185, 260),
+    "大16开": (210, 285),
+    "32开": (130, 184),
+    "大32开": (140, 203),
+    "A4": (210, 297),
+    "A5": (148, 210),
+    "B5": (176, 250),
+}
+MM_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*mm\s+(\d+(?:\.\d+)?)\s*mm$")
+
+# key: (type, description) for every key book.yaml may hold.
+SCHEMA = {
+    "title": (str, "the book's title"),
+    "subtitle": (str, "a subtitle"),
+    "creator": (str, "the author or issuing body"),
+    "publisher": (str, "the publisher"),
+    "date": (str, "publication date, YYYY-MM or YYYY-MM-DD"),
+    "language": (str, "BCP 47 language tag, e.g. zh-Hans"),
+    "identifier": (str, "a fixed unique identifier, e.g. urn:uuid:…"),
+    "description": (str, "a one-paragraph description"),
+    "design": (dict, "page size and fonts"),
+    "run_in_heads": (dict, "the rule for bold lead sentences"),
+}
+DESIGN_SCHEMA = {
+    "page_size": (str, f"one of {', '.join(PAGE_SIZES)}, or '185mm 260mm'"),
+    "body_font": (str, "fontconfig family of the body text"),
+    "heading_font": (str, "fontconfig family of headings and run-in heads"),
+}
+RUN_IN_SCHEMA = {
+    "max_length": (int, "the longest lead sentence, in characters"),
+    "include": (list, "lead sentences always set as run-in heads"),
+    "exclude": (list, "lead sentences never set as run-in heads"),
+}
+DEFAULT_DESIGN = {"page_size": "16开", "body_font": "Noto Serif CJK SC", "heading_font": "Noto Sans CJK SC"}
+
+
+@dataclass
+class Config:
+    path: Path | None
+    values: dict = field(default_factory=dict)
+    design: dict = field(default_factory=lambda: dict(DEFAULT_DESIGN))
+    run_in: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)  # dotted key → line in book.yaml
+
+    def line(self, key: str) -> int | None:
+        return self.lines.get(key)
+
+    def page_size(self) -> tuple[float, float]:
+        size = self.design["page_size"]
+        if size in PAGE_SIZES:
+            return PAGE_SIZES[size]
+        if m := MM_SIZE.match(size):
+            return float(m.group(1)), float(m.group(2))
+        raise InputError(
+            f"unknown page size “{size}”; use one of {', '.join(PAGE_SIZES)}, or a size like '185mm 260mm'",
+            self.path,
+            self.line("design.page_size"),
+        )
+
+
+def key_lines(node, prefix: str = "") -> dict:
+    """Map each mapping key (dotted) to its 1-based line, from yaml's node tree."""
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = prefix + str(key.value)
+            lines[name] = key.start_mark.line + 1
+            lines.update(key_lines(value, name + "."))
+    return lines
+
+
+def check_keys(mapping: dict, schema: dict, config: Config, prefix: str = "") -> None:
+    for key, value in mapping.items():
+        name = prefix + str(key)
+        if key not in schema:
+            close = difflib.get_close_matches(str(key), schema, n=1)
+            hint = f"did you mean “{close[0]}”?" if close else f"known keys: {', '.join(schema)}"
+            raise InputError(f"unknown key “{name}”; {hint}", config.path, config.line(name))
+        kind, what = schema[key]
+        if kind is str and isinstance(value, (datetime.date, int, float)) and not isinstance(value, bool):
+            mapping[key] = value = value.isoformat() if isinstance(value, datetime.date) else str(value)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise InputError(
+                f"“{name}” should be {kind.__name__} ({what}), not {type(value).__name__}",
+                config.path,
+                config.line(name),
+            )
+
+
+def load(path: Path | None) -> Config:
+    """Read book.yaml at `path`; None gives the defaults (a bare .txt book)."""
+    config = Config(path)
+    if path is None:
+        return config
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text)
+        values = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        raise InputError("book.yaml is not UTF-8 text", path) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise InputError(
+            f"not valid YAML: {getattr(err, 'problem', err)}", path, mark.line + 1 if mark else None
+        ) from None
+    if values is None:
+        return config
+    if not isinstance(values, dict):
+        raise InputError("book.yaml should be a mapping of keys to values (title: …)", path, 1)
+    config.lines = key_lines(node)
+    check_keys(values, SCHEMA, config)
+    design = values.pop("design", {})
+    run_in = values.pop("run_in_heads", {})
+    check_keys(design, DESIGN_SCHEMA, config, "design.")
+    check_keys(run_in, RUN_IN_SCHEMA, config, "run_in_heads.")
+    for key in ("include", "exclude"):
+        if not all(isinstance(item, str) for item in run_in.get(key, [])):
+            raise InputError(
+                f"“run_in_heads.{key}” should list sentences (text)", path, config.line(f"run_in_heads.{key}")
+            )
+    config.values = values
+    config.design.update(design)
+    config.run_in = run_in
+    config.page_size()  # report a bad size now, not halfway through a build
+    return config

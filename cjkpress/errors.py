@@ -1,0 +1,19 @@
+"""The one error a user is meant to see: bad input, named by file and line."""
+
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Input that cjkpress cannot build from; says where and what to do."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.path else "cjkpress"
+        if self.line:
+            where += f":{self.line}"
+        return f"{where}: {self.message}"
