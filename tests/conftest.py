@@ -1,0 +1,24 @@
+"""Shared fixtures: the seed book, and each output built once per test run."""
+
+from pathlib import Path
+
+import pytest
+
+from cjkpress.book import load
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "content" / "cyberspace-rule-of-law"
+
+
+@pytest.fixture(scope="session")
+def book():
+    return load(SEED)
+
+
+@pytest.fixture(scope="session")
+def pdf_path(book, tmp_path_factory):
+    from cjkpress.pdf import write_pdf
+
+    out = tmp_path_factory.mktemp("pdf") / f"{book.slug}.pdf"
+    write_pdf(book, out)
+    return out

@@ -1,0 +1,46 @@
+"""book.yaml mistakes are reported with the file, the line and what to do."""
+
+import pytest
+
+from cjkpress.config import load
+from cjkpress.errors import InputError
+
+
+def config_file(tmp_path, text):
+    path = tmp_path / "book.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unknown_key_suggests_the_near_one(tmp_path):
+    path = config_file(tmp_path, "title: 书\ndesign:\n  page_sise: A4\n")
+    with pytest.raises(InputError, match="unknown key “design.page_sise”; did you mean “page_size”") as err:
+        load(path)
+    assert (err.value.path, err.value.line) == (path, 3)
+
+
+def test_not_yaml_names_the_line(tmp_path):
+    path = config_file(tmp_path, "title: 书\ndate: [2023\n")
+    with pytest.raises(InputError, match="not valid YAML") as err:
+        load(path)
+    assert err.value.line == 3
+
+
+def test_wrong_type(tmp_path):
+    path = config_file(tmp_path, "title: 书\nrun_in_heads:\n  max_length: many\n")
+    with pytest.raises(InputError, match="should be int") as err:
+        load(path)
+    assert err.value.line == 3
+
+
+def test_unknown_page_size(tmp_path):
+    path = config_file(tmp_path, "design:\n  page_size: 64开\n")
+    with pytest.raises(InputError, match="unknown page size “64开”") as err:
+        load(path)
+    assert err.value.line == 2
+
+
+def test_defaults_and_sizes(tmp_path):
+    assert load(None).page_size() == (185, 260)
+    assert load(config_file(tmp_path, "design:\n  page_size: 170mm 240mm\n")).page_size() == (170, 240)
+    assert load(config_file(tmp_path, "date: 2023-03-16\n")).values["date"] == "2023-03-16"

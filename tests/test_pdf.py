@@ -1,0 +1,134 @@
+"""Facts about the typeset PDF itself: outline, text, fonts, pages, metadata."""
+
+import re
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from cjkpress.render import grid
+
+PT_PER_MM = 72 / 25.4
+
+
+@pytest.fixture(scope="session")
+def reader(pdf_path):
+    return PdfReader(pdf_path)
+
+
+@pytest.fixture(scope="session")
+def pages(pdf_path, book):
+    """Per page: (text of the type area, text above it, text below it)."""
+    g = grid(book.design)
+    result = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            top, bottom = g.margin_top - 2, page.height - g.margin_bottom + 2
+            area = page.within_bbox((0, top, page.width, bottom)).extract_text()
+            head = page.within_bbox((0, 0, page.width, top)).extract_text()
+            foot = page.within_bbox((0, bottom, page.width, page.height)).extract_text()
+            result.append((area, head, foot))
+    return result
+
+
+def outline(reader, items=None):
+    """The bookmarks as nested (title, [children]) pairs."""
+    items = reader.outline if items is None else items
+    result = []
+    for item in items:
+        if isinstance(item, list):
+            result[-1][1].extend(outline(reader, item))
+        else:
+            result.append((item.title, []))
+    return result
+
+
+def test_bookmarks_equal_the_headings(reader, book):
+    expected = [(c.heading, [(s.heading, []) for s in c.sections]) for c in book.chapters]
+    assert outline(reader) == expected
+
+
+def test_bookmarks_point_at_the_heading_pages(reader, pages, book):
+    flat = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                flat.append((item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline)
+    for title, number in flat:
+        assert title in pages[number][0].replace("\n", ""), title
+
+
+def test_every_paragraph_verbatim_in_order(pages, book):
+    body = "".join(area for area, _, _ in pages).replace("\n", "")
+    position = 0
+    for paragraph in book.paragraphs():
+        found = body.find(paragraph.text, position)
+        assert found >= 0, f"paragraph of line {paragraph.line} not found verbatim: {paragraph.text[:30]}"
+        position = found + len(paragraph.text)
+
+
+def test_fonts_are_embedded_subsets_of_the_sc_faces(reader):
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            fonts[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+    names = {re.sub(r"^/?[A-Z]{6}\+", "", name) for name in fonts}
+    assert all(re.match(r"^/?[A-Z]{6}\+", name) for name in fonts), "fonts are subsets"
+    # Body in the serif, headings and run-in heads in the bold sans; no fallback face.
+    assert {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold"} <= names
+    assert all(re.fullmatch(r"Noto-(Serif|Sans)-CJK-SC(-Bold)?", name) for name in names), names
+
+
+def test_document_metadata(reader, book):
+    info = reader.metadata
+    assert info.title == book.metadata.title
+    assert info.author == book.metadata.creator
+    assert info["/CreationDate"].startswith("D:202303")
+    assert reader.trailer["/Root"]["/Lang"] == "zh-Hans"
+
+
+def test_page_size_is_16kai(reader):
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / PT_PER_MM), round(float(box.height) / PT_PER_MM)) == (185, 260)
+
+
+def folio(foot):
+    return foot.strip() if foot and foot.strip().isdigit() else None
+
+
+def test_toc_page_numbers_are_the_printed_folios(pages, book):
+    toc = next(area for area, _, _ in pages if area.startswith("目 录") or area.startswith("目录"))
+    entries = dict(re.findall(r"^(\S+?)\.*\s?(\d+)$", toc.replace(" ", ""), re.M))
+    for chapter in book.chapters:
+        printed = int(entries[chapter.heading])
+        page = next(i for i, (area, _, _) in enumerate(pages) if area.replace("\n", "").startswith(chapter.heading))
+        # A chapter opening page carries its folio at the foot.
+        assert folio(pages[page][2]) == str(printed), chapter.heading
+
+
+def test_chapters_open_on_right_hand_pages_numbered_from_one(pages, book):
+    opening = [i for i, (area, _, _) in enumerate(pages) if area.replace("\n", "").startswith(tuple(c.heading for c in book.chapters))]
+    assert len(opening) == len(book.chapters)
+    assert all(i % 2 == 0 for i in opening), "odd page numbers are right-hand pages (index even)"
+    assert folio(pages[opening[0]][2]) == "1"
+
+
+def test_running_heads(pages, book):
+    title = book.metadata.title
+    chapters = [c.heading for c in book.chapters]
+    left = [head for i, (_, head, _) in enumerate(pages) if head and i % 2 == 1]
+    right = [head for i, (_, head, _) in enumerate(pages) if head and i % 2 == 0]
+    assert left and all(head.strip() == title for head in left)
+    assert right and all(head.strip() in chapters for head in right)
+    # Chapter opening pages carry no running head.
+    for area, head, _ in pages:
+        if area.replace("\n", "").startswith(tuple(chapters)):
+            assert not head
