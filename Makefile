@@ -11,7 +11,7 @@ SYSTEM := $(VENV)/.system
 # about 9x slower without it), Pango for WeasyPrint, fontconfig to find fonts.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
 
-BOOKS := $(patsubst content/%/book.yaml,%,$(wildcard content/*/book.yaml))
+BOOKS := $(patsubst content/%/source.txt,%,$(wildcard content/*/source.txt))
 PDFS := $(BOOKS:%=build/%.pdf)
 EPUBS := $(BOOKS:%=build/%.epub)
 HTMLS := $(BOOKS:%=build/%.html)
