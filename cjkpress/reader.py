@@ -89,7 +89,7 @@ class Document:
     date: str  # W3C date
     date_label: str
     issuer: str
-    source_note: str
+    source_note: str  # the lead-in without its closing "全文如下："
     chapters: list[Chapter] = field(default_factory=list)
 
 
@@ -156,7 +156,8 @@ def read(
     pos = 0
     source_note = ""
     if LEAD_IN.search(lines[0].text):
-        source_note = lines[0].text
+        # "…发布《…》白皮书。全文如下：" — the sentence is the source; the colon introduced the text.
+        source_note = LEAD_IN.sub("", lines[0].text)
         pos = 1
 
     # Title block: title lines, the date line, the issuer.

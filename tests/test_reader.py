@@ -84,7 +84,7 @@ def test_title_block_and_lead_in(book):
     assert meta.title == "新时代的中国网络法治建设"
     assert meta.date == "2023-03" and meta.date_label == "2023年3月"
     assert meta.creator == "中华人民共和国国务院新闻办公室"
-    assert meta.source_note.endswith("白皮书。全文如下：")
+    assert meta.source_note == "国务院新闻办公室3月16日发布《新时代的中国网络法治建设》白皮书。"
     assert meta.language == "zh-Hans"
     assert meta.identifier.startswith("urn:uuid:")
     # The lead-in and the word processor's bookmark are not body text.
