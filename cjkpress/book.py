@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 from . import config as config_module
+from . import fonts
 from .errors import InputError
 from .reader import RunInRule, read
 from .tree import Book, Design, Metadata
@@ -63,4 +64,10 @@ def load(path: Path) -> Book:
         body_font=config.design["body_font"],
         heading_font=config.design["heading_font"],
     )
+    # A missing family would otherwise be replaced silently by another font.
+    for key, bold in (("body_font", False), ("heading_font", True)):
+        try:
+            fonts.find(config.design[key], bold=bold)
+        except InputError as err:
+            raise InputError(err.message, config.path, config.line(f"design.{key}")) from None
     return Book(slug, source, metadata, design, document.chapters)

@@ -25,6 +25,7 @@ PAGE_SIZES = {
     "A5": (148, 210),
     "B5": (176, 250),
 }
+DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 MM_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*mm\s+(\d+(?:\.\d+)?)\s*mm$")
 
 # key: (type, description) for every key book.yaml may hold.
@@ -137,6 +138,8 @@ def load(path: Path | None) -> Config:
             raise InputError(
                 f"“run_in_heads.{key}” should list sentences (text)", path, config.line(f"run_in_heads.{key}")
             )
+    if "date" in values and not DATE.match(values["date"]):
+        raise InputError(f"date “{values['date']}” should be YYYY-MM or YYYY-MM-DD", path, config.line("date"))
     config.values = values
     config.design.update(design)
     config.run_in = run_in

@@ -22,3 +22,12 @@ def pdf_path(book, tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf") / f"{book.slug}.pdf"
     write_pdf(book, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def epub_path(book, tmp_path_factory):
+    from cjkpress.epub import write_epub
+
+    out = tmp_path_factory.mktemp("epub") / f"{book.slug}.epub"
+    write_epub(book, out)
+    return out

@@ -44,3 +44,23 @@ def test_defaults_and_sizes(tmp_path):
     assert load(None).page_size() == (185, 260)
     assert load(config_file(tmp_path, "design:\n  page_size: 170mm 240mm\n")).page_size() == (170, 240)
     assert load(config_file(tmp_path, "date: 2023-03-16\n")).values["date"] == "2023-03-16"
+
+
+def test_bad_date(tmp_path):
+    path = config_file(tmp_path, "title: 书\ndate: 2023年3月\n")
+    with pytest.raises(InputError, match="should be YYYY-MM or YYYY-MM-DD") as err:
+        load(path)
+    assert err.value.line == 2
+
+
+def test_font_family_that_is_not_installed(tmp_path):
+    from cjkpress.book import load as load_book
+    from conftest import SEED
+
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "source.txt").write_bytes((SEED / "source.txt").read_bytes())
+    (folder / "book.yaml").write_text("design:\n  body_font: No Such Song Ti\n", encoding="utf-8")
+    with pytest.raises(InputError, match="font family “No Such Song Ti” is not installed") as err:
+        load_book(folder)
+    assert (err.value.path, err.value.line) == (folder / "book.yaml", 2)

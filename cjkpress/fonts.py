@@ -1,0 +1,88 @@
+"""Fonts: find an installed face through fontconfig, and subset it for embedding.
+
+An EPUB reader shows embedded fonts only in its "publisher default" mode, and
+then only the embedded font: a subset that lacks a character used in the book
+makes that character vanish, so subsets are made from the exact text written.
+"""
+
+import io
+import subprocess
+from dataclasses import dataclass
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection, TTFont
+
+from .errors import InputError
+
+# Kept whatever the text, for about a hundred glyphs: the digits and letters a
+# reader may add in the book's font (list numbers, labels) and the punctuation
+# of any Chinese text.
+EXTRA_CHARS = "".join(map(chr, range(0x20, 0x7F))) + "\u3000，。、；：？！“”‘’（）《》〈〉【】「」『』—…·～"
+# Layout features CJK text needs: local forms, proportional and half-width
+# punctuation (used by text-spacing-trim), vertical forms, kerning.
+FEATURES = ["ccmp", "locl", "halt", "palt", "vhal", "vpal", "vert", "vrt2", "kern", "vkrn"]
+FC_FORMAT = "%{file}\n%{index}\n%{family}\n%{postscriptname}\n"
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    path: str
+    index: int  # the face inside a collection (.ttc); 0 for a single font
+    postscript_name: str
+
+
+def find(family: str, bold: bool = False) -> Face:
+    """The installed face of `family` that fontconfig would use; InputError when it is missing."""
+    pattern = family + (":bold" if bold else "")
+    try:
+        result = subprocess.run(["fc-match", "-f", FC_FORMAT, pattern], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as err:
+        raise InputError(f"cannot ask fontconfig for font family “{family}” ({err}); install fontconfig") from None
+    path, index, families, postscript_name = (result.stdout.split("\n") + [""] * 4)[:4]
+    # fontconfig always answers with some font: a substitute means the family is missing.
+    matched = [f.strip() for f in families.split(",") if f.strip().casefold() == family.casefold()]
+    if not matched:
+        raise InputError(
+            f"font family “{family}” is not installed (fontconfig offers “{families}” instead); "
+            "install it, or choose an installed family (list them with: fc-list :lang=zh family)"
+        )
+    # The font's own spelling of the name, which style sheets must use.
+    return Face(matched[0], path, face_index(path, postscript_name, int(index or 0)), postscript_name)
+
+
+def face_index(path: str, postscript_name: str, guess: int) -> int:
+    """The index of the face named `postscript_name` in `path`.
+
+    fontconfig's index comes from its cache, which can be stale after a font
+    package update reorders a collection's faces; the PostScript name cannot.
+    """
+    with open(path, "rb") as f:
+        if f.read(4) != b"ttcf":
+            return 0
+    collection = TTCollection(path, lazy=True)
+    names = [font["name"].getDebugName(6) for font in collection.fonts]
+    if 0 <= guess < len(names) and names[guess] == postscript_name:
+        return guess
+    if postscript_name in names:
+        return names.index(postscript_name)
+    raise InputError(f"font collection {path} holds no face named {postscript_name}; run fc-cache -f and build again")
+
+
+def subset_otf(face: Face, text: str) -> bytes:
+    """An OpenType (CFF) font with the glyphs for `text`: byte-identical for the same input."""
+    # The head table's modified date is kept (no timestamp from the clock), and
+    # bounding boxes are not recalculated: the original ones enclose the subset's
+    # glyphs, and recalculating them from the CFF outlines doubled the time.
+    font = TTFont(face.path, fontNumber=face.index, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    options = subset.Options()
+    options.layout_features = FEATURES
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(text + EXTRA_CHARS))))
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
