@@ -8,8 +8,9 @@ READY := $(VENV)/.ready
 SYSTEM := $(VENV)/.system
 
 # Debian packages: CJK fonts, HarfBuzz's subsetter (WeasyPrint subsets fonts
-# about 9x slower without it), Pango for WeasyPrint, fontconfig to find fonts.
-SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
+# about 9x slower without it), Pango for WeasyPrint, fontconfig to find fonts,
+# poppler's pdftotext and pdftoppm (the tests read the PDF as a reader would).
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils
 
 BOOKS := $(patsubst content/%/source.txt,%,$(wildcard content/*/source.txt))
 PDFS := $(BOOKS:%=build/%.pdf)

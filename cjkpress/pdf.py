@@ -5,9 +5,11 @@ from pathlib import Path
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from . import render
+from . import actualtext  # noqa: F401  (installs the ActualText extension)
+from . import fonts, render
 from .output import atomic
 from .tree import Book
+from .typeset import Setter, Shaper
 
 
 class LocalFetcher(URLFetcher):
@@ -28,7 +30,10 @@ class LocalFetcher(URLFetcher):
 def write_pdf(book: Book, out: Path) -> int:
     """Typeset `book` into `out`; returns the number of pages."""
     book_dir = book.source.parent
-    html = render.book_html(book, asset_url=lambda path: path.resolve().as_uri())
+    shaper = Shaper(fonts.find(book.design.body_font), fonts.find(book.design.heading_font, bold=True),
+                    book.metadata.language)
+    setter = Setter(shaper, render.grid(book.design).chars)
+    html = render.book_html(book, asset_url=lambda path: path.resolve().as_uri(), setter=setter)
     fetcher = LocalFetcher([book_dir, render.TEMPLATES, render.STYLES])
     document = HTML(string=html, base_url=str(book_dir), url_fetcher=fetcher).render()
     with atomic(out) as tmp:

@@ -89,10 +89,11 @@ def render(template: str, **context) -> str:
     return environment().get_template(template).render(**context)
 
 
-def book_html(book: Book, asset_url) -> str:
+def book_html(book: Book, asset_url, setter=None) -> str:
     """The whole book as one HTML file: what WeasyPrint typesets and what build/<book>.html is.
 
-    `asset_url(path)` turns a figure's local path into the URL written in the HTML.
+    `asset_url(path)` turns a figure's local path into the URL written in the HTML;
+    a `setter` (typeset.Setter) breaks the paragraphs into lines for print.
     """
     return render(
         "book.html",
@@ -102,4 +103,5 @@ def book_html(book: Book, asset_url) -> str:
         grid=grid(book.design),
         stylesheet=stylesheet("print.css") + stylesheet("screen.css"),
         asset_url=asset_url,
+        setter=setter,
     )

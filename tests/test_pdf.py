@@ -1,6 +1,7 @@
 """Facts about the typeset PDF itself: outline, text, fonts, pages, metadata."""
 
 import re
+import subprocess
 
 import pdfplumber
 import pytest
@@ -16,19 +17,49 @@ def reader(pdf_path):
     return PdfReader(pdf_path)
 
 
+def type_area(pdf_path, book):
+    """Per page: (left, top, width, height) of the type area in pt, with 2 pt to spare."""
+    g = grid(book.design)
+    with pdfplumber.open(pdf_path) as pdf:
+        return [(0, g.margin_top - 2, p.width, p.height - g.margin_top - g.margin_bottom + 4) for p in pdf.pages]
+
+
 @pytest.fixture(scope="session")
 def pages(pdf_path, book):
-    """Per page: (text of the type area, text above it, text below it)."""
-    g = grid(book.design)
+    """Per page: (text of the type area, text above it, text below it), as pdfplumber reads it."""
     result = []
     with pdfplumber.open(pdf_path) as pdf:
-        for page in pdf.pages:
-            top, bottom = g.margin_top - 2, page.height - g.margin_bottom + 2
-            area = page.within_bbox((0, top, page.width, bottom)).extract_text()
+        for page, (x, top, width, height) in zip(pdf.pages, type_area(pdf_path, book)):
+            area = page.within_bbox((x, top, width, top + height)).extract_text()
             head = page.within_bbox((0, 0, page.width, top)).extract_text()
-            foot = page.within_bbox((0, bottom, page.width, page.height)).extract_text()
+            foot = page.within_bbox((0, top + height, page.width, page.height)).extract_text()
             result.append((area, head, foot))
     return result
+
+
+@pytest.fixture(scope="session")
+def glyph_text(pdf_path, book, reader):
+    """The text layer of the body: the text of every glyph in the type area, in drawing order."""
+    first = reader.get_destination_page_number(reader.outline[0])
+    texts = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page, (x, top, width, height) in list(zip(pdf.pages, type_area(pdf_path, book)))[first:]:
+            texts.extend(c["text"] for c in page.within_bbox((x, top, width, top + height)).chars)
+    return "".join(texts)
+
+
+@pytest.fixture(scope="session")
+def pdftotext(pdf_path, book):
+    """What poppler's pdftotext (and a viewer's copy) gives for the type area of every page."""
+    texts = []
+    for number, (x, top, width, height) in enumerate(type_area(pdf_path, book), 1):
+        crop = [f"-{k}" for k in "xyWH"]
+        values = [str(round(v)) for v in (x, top, width, height)]
+        args = [a for pair in zip(crop, values) for a in pair]
+        run = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), *args, str(pdf_path), "-"],
+                             capture_output=True, text=True, check=True)
+        texts.append(run.stdout)
+    return "".join(texts)
 
 
 def outline(reader, items=None):
@@ -63,13 +94,23 @@ def test_bookmarks_point_at_the_heading_pages(reader, pages, book):
         assert title in pages[number][0].replace("\n", ""), title
 
 
-def test_every_paragraph_verbatim_in_order(pages, book):
-    body = "".join(area for area, _, _ in pages).replace("\n", "")
+def assert_paragraphs_in_order(text, book):
     position = 0
     for paragraph in book.paragraphs():
-        found = body.find(paragraph.text, position)
+        found = text.find(paragraph.text, position)
         assert found >= 0, f"paragraph of line {paragraph.line} not found verbatim: {paragraph.text[:30]}"
         position = found + len(paragraph.text)
+
+
+def test_text_layer_is_the_source_text(glyph_text, book):
+    # Spacing is drawn, never written: no inserted spaces, joiners or other characters.
+    assert_paragraphs_in_order(glyph_text, book)
+    assert not set(glyph_text) & {"\u200b", "\u2060", "\u00ad", "\ufeff"}
+    assert not re.search(r"[\u3000-\u9fff\uff00-\uffef] | [\u3000-\u9fff\uff00-\uffef]", glyph_text)
+
+
+def test_pdftotext_gives_every_paragraph_verbatim(pdftotext, book):
+    assert_paragraphs_in_order(pdftotext.replace("\n", "").replace("\f", ""), book)
 
 
 def test_fonts_are_embedded_subsets_of_the_sc_faces(reader):
