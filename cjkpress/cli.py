@@ -1,4 +1,4 @@
-"""Command line: `cjkpress build PATH [--out DIR] [--formats pdf,epub,html]`."""
+"""Command line: `cjkpress build PATH [--out DIR] [--formats pdf,epub,html]`, `cjkpress check PDF...`."""
 
 import argparse
 import logging
@@ -41,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("path", type=Path, help="a book folder (source.txt, book.yaml) or a bare .txt")
     build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     build.add_argument("--formats", type=formats, default=["pdf", "epub"], help="pdf,epub,html (default: pdf,epub)")
+    check = sub.add_parser("check", help="preflight typeset PDFs against the clreq rules")
+    check.add_argument("pdfs", type=Path, nargs="+", metavar="PDF", help="PDFs to check")
     return p
 
 
@@ -58,6 +60,10 @@ def build(path: Path, out: Path, chosen: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
+    if args.command == "check":
+        from .check import run  # imported on demand: pdfplumber is slow to import
+
+        return run(args.pdfs)
     try:
         build(args.path, args.out, args.formats)
     except InputError as err:

@@ -173,3 +173,10 @@ def test_running_heads(pages, book):
     for area, head, _ in pages:
         if area.replace("\n", "").startswith(tuple(chapters)):
             assert not head
+
+
+def test_preflight_passes(pdf_path):
+    from cjkpress.check import check
+
+    report = check(pdf_path)
+    assert report.ok, report.format()
