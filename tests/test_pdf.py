@@ -180,3 +180,13 @@ def test_preflight_passes(pdf_path):
 
     report = check(pdf_path)
     assert report.ok, report.format()
+
+
+def test_actualtext_extension_is_installed():
+    # cjkpress.actualtext replaces one WeasyPrint function; if WeasyPrint's
+    # drawing moved, the verbatim pdftotext test above fails with it.
+    import weasyprint.draw
+
+    from cjkpress import actualtext
+
+    assert weasyprint.draw.draw_inline_level is actualtext.draw_inline_level
