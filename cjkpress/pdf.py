@@ -1,14 +1,21 @@
-"""PDF writer: the book's HTML typeset by WeasyPrint."""
+"""PDF writer: the book's HTML typeset by WeasyPrint.
 
+The layout is kept (`Layout`) because the EPUB needs two things from it: where
+each printed page begins (its page list) and the cover page (its cover image).
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from weasyprint import HTML
+from weasyprint import HTML, Document
+from weasyprint.formatting_structure import boxes
 from weasyprint.urls import URLFetcher
 
-from . import actualtext  # noqa: F401  (installs the ActualText extension)
+from . import actualtext
 from . import fonts, render
 from .output import atomic
-from .tree import Book
+from .tree import Book, PageStart
 from .typeset import Setter, Shaper
 
 
@@ -27,8 +34,23 @@ class LocalFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def write_pdf(book: Book, out: Path) -> int:
-    """Typeset `book` into `out`; returns the number of pages."""
+@dataclass
+class Layout:
+    """The typeset book: WeasyPrint's pages, and where each printed body page begins."""
+
+    document: Document
+    pages: list[PageStart]
+
+    @cached_property
+    def pdf(self) -> bytes:
+        return self.document.write_pdf()
+
+    def write(self, out: Path) -> None:
+        with atomic(out) as tmp:
+            tmp.write_bytes(self.pdf)
+
+
+def layout(book: Book) -> Layout:
     book_dir = book.source.parent
     shaper = Shaper(fonts.find(book.design.body_font), fonts.find(book.design.heading_font, bold=True),
                     book.metadata.language)
@@ -36,6 +58,60 @@ def write_pdf(book: Book, out: Path) -> int:
     html = render.book_html(book, asset_url=lambda path: path.resolve().as_uri(), setter=setter)
     fetcher = LocalFetcher([book_dir, render.TEMPLATES, render.STYLES])
     document = HTML(string=html, base_url=str(book_dir), url_fetcher=fetcher).render()
-    with atomic(out) as tmp:
-        document.write_pdf(tmp)
-    return len(document.pages)
+    return Layout(document, page_starts(document))
+
+
+def write_pdf(book: Book, out: Path) -> Layout:
+    """Typeset `book` into `out`; returns the layout for the other writers."""
+    typeset = layout(book)
+    typeset.write(out)
+    return typeset
+
+
+def traced(box) -> boxes.Box | None:
+    """The first box on a page that came from a block with a source line: a heading or a set line."""
+    element = getattr(box, "element", None)
+    if element is not None and element.get("data-line") and (
+        isinstance(box, boxes.LineBox) or element.tag in ("h1", "h2", "h3")
+    ):
+        return box
+    for child in getattr(box, "children", ()):
+        if not isinstance(child, boxes.MarginBox) and (found := traced(child)):
+            return found
+    return None
+
+
+def set_lines(box):
+    """Every line of a set paragraph on a page, in order."""
+    if isinstance(box, boxes.LineBox):
+        if box.element is not None and box.element.get("data-line"):
+            yield box
+        return
+    for child in getattr(box, "children", ()):
+        if not isinstance(child, boxes.MarginBox):
+            yield from set_lines(child)
+
+
+def page_starts(document: Document) -> list[PageStart]:
+    """Where each body page begins; a blank page begins where the next page does.
+
+    Front matter (before the first chapter) has no entry: its folios are roman
+    and it has no counterpart in the EPUB's chapters.
+    """
+    firsts = [traced(page._page_box) for page in document.pages]
+    first_body = next(i for i, box in enumerate(firsts) if box is not None and box.element.tag == "h1")
+    consumed: dict = {}  # paragraph element → characters set on earlier pages
+    starts: list[tuple[int, int]] = []
+    for page, box in zip(document.pages[first_body:], firsts[first_body:]):
+        if box is None:
+            starts.append(None)
+        else:
+            line = int(box.element.get("data-line"))
+            starts.append((line, consumed.get(box.element, 0) if isinstance(box, boxes.LineBox) else 0))
+        for set_line in set_lines(page._page_box):
+            consumed[set_line.element] = consumed.get(set_line.element, 0) + len(actualtext.line_text(set_line))
+    # Blank pages take the next start; a blank last page the previous one.
+    for i in reversed(range(len(starts))):
+        if starts[i] is None:
+            starts[i] = starts[i + 1] if i + 1 < len(starts) else starts[i - 1]
+    return [PageStart(str(number), line, offset) for number, (line, offset) in enumerate(starts, 1)]

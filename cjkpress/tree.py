@@ -94,3 +94,17 @@ class Book:
 
     def paragraphs(self) -> list[Paragraph]:
         return [p for c in self.chapters for p in c.paragraphs()]
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Where a printed page of the PDF begins, in terms of the tree (for the EPUB's page list).
+
+    `line` is the source line of the block at the top of the page (a chapter
+    or section heading, or a paragraph); `offset` counts the characters of that
+    paragraph set on earlier pages (0 when the page begins with the block).
+    """
+
+    label: str  # the folio printed on the page
+    line: int
+    offset: int = 0

@@ -16,11 +16,16 @@ def book():
 
 
 @pytest.fixture(scope="session")
-def pdf_path(book, tmp_path_factory):
-    from cjkpress.pdf import write_pdf
+def layout(book):
+    from cjkpress.pdf import layout
 
+    return layout(book)
+
+
+@pytest.fixture(scope="session")
+def pdf_path(book, layout, tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf") / f"{book.slug}.pdf"
-    write_pdf(book, out)
+    layout.write(out)
     return out
 
 

@@ -190,3 +190,18 @@ def test_actualtext_extension_is_installed():
     from cjkpress import actualtext
 
     assert weasyprint.draw.draw_inline_level is actualtext.draw_inline_level
+
+
+def test_page_starts_are_the_tops_of_the_printed_pages(layout, pages, book):
+    paragraphs = {p.line: p.text for p in book.paragraphs()}
+    headings = {c.line: c.heading for c in book.chapters} | {s.line: s.heading for c in book.chapters for s in c.sections}
+    first_body = next(i for i, (area, _, _) in enumerate(pages) if area and area.startswith(book.chapters[0].heading))
+    labels = [start.label for start in layout.pages]
+    assert labels == [str(n) for n in range(1, len(pages) - first_body + 1)]
+    for start in layout.pages:
+        expected = paragraphs[start.line][start.offset:][:12] if start.line in paragraphs else headings[start.line]
+        area = pages[first_body + int(start.label) - 1][0]
+        if not area:  # a blank verso begins where the next page does
+            area = pages[first_body + int(start.label)][0]
+        # pdfplumber reads the quarter em between Han and digits as a space.
+        assert re.sub(r"\s", "", area).startswith(expected), (start, area[:20])
