@@ -56,6 +56,7 @@ def load(path: Path) -> Book:
         identifier=values.get("identifier", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, title + date)}"),
         description=values.get("description", ""),
         source_note=document.source_note,
+        credit=document.credit,
     )
     width, height = config.page_size()
     design = Design(

@@ -10,12 +10,12 @@ mangled a heading stops the build instead of printing a wrong book.
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
 from .errors import InputError
-from .tree import Block, Chapter, Figure, Paragraph, Section
+from .tree import Block, Box, Chapter, Figure, Note, Paragraph, Section, Subheading, contents
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,15 @@ DATE_LINE = re.compile(r"^（(\d{4})年(\d{1,2})月）$")
 CHAPTER = re.compile(rf"^([{NUMERALS}]+、)(.+)$")
 SECTION = re.compile(rf"^(（[{NUMERALS}]+）)(.+)$")
 IMAGE = re.compile(r"^\[image:\s*(\S+?)\s*\]$")
+DIGITS = "0-9０-９"
+SUBHEADING = re.compile(rf"^([{DIGITS}]+[.．、])\s*(.+)$")
+APPENDIX = re.compile(rf"^((?:附录|附件)[{DIGITS}{NUMERALS}]*[：:、]?)\s*(.*)$")
+FIGURE = re.compile(rf"^(图\s*[{DIGITS}]+)\s*(.+)$")
+BOX = re.compile(rf"^(专栏\s*[{DIGITS}{NUMERALS}]+)\s*(.*)$")
+NOTE_MARKS = "".join(chr(c) for c in range(0x2460, 0x2474))  # ①…⑳
+NOTE = re.compile(rf"^注?\s*([{NOTE_MARKS}])\s*[：:．.]?\s*(.+)$")
+NOTES_HEADER = re.compile(r"^注(释)?[：:]?$")
+CREDIT = re.compile(r"^（[^（）]{2,40}电）$")
 # Markers of the word processor the text went through, not of the text.
 ARTEFACT = re.compile(r"\[bookmark: [^\]]*\]")
 UNNUMBERED = {"前言": "preface", "结束语": "conclusion"}
@@ -38,7 +47,8 @@ HEADING_MAX = 40
 class RunInRule:
     """Which paragraphs open with a run-in head (a lead sentence set bold).
 
-    A paragraph opening with `——` leads with its first sentence. Any other
+    A paragraph opening with `——` leads with its first sentence, or is all
+    lead when it is a one-line item (`——坚持以人民为中心`). Any other
     paragraph leads with its first sentence when that sentence is short
     (`max_length` characters at most, with no comma inside) and the paragraph
     is not the first of its chapter or section (those open with a thesis
@@ -54,11 +64,13 @@ class RunInRule:
         for lead in self.include:
             if text.startswith(lead):
                 return lead
-        sentence = first_sentence(text)
-        if not sentence or sentence in self.exclude or sentence == text:
+        sentence = first_sentence(text) or text
+        if sentence in self.exclude:
             return ""
         if sentence.startswith("——"):
             return sentence
+        if sentence == text:
+            return ""
         body = sentence[:-1]
         if first_in_division or len(sentence) > self.max_length:
             return ""
@@ -91,6 +103,7 @@ class Document:
     issuer: str
     source_note: str  # the lead-in without its closing "全文如下："
     chapters: list[Chapter] = field(default_factory=list)
+    credit: str = ""  # a closing credit such as （新华社北京3月16日电）
 
 
 @dataclass(frozen=True)
@@ -128,18 +141,34 @@ def is_heading_shape(text: str) -> bool:
     return len(text) <= HEADING_MAX and text[-1] not in SENTENCE_END + "；，"
 
 
-def classify(text: str) -> tuple[str, str, str]:
-    """(kind, number, title) of a body line: kind is chapter, section, image or paragraph."""
+def classify(text: str, in_appendix: bool) -> tuple[str, str, str]:
+    """(kind, number, title) of a body line.
+
+    Kinds: chapter, appendix, section, subheading, figure (a caption), box,
+    image, note, notes-header, credit, paragraph. Inside an appendix, numbered
+    lines like `一、核领域` head lists of the appendix, not chapters.
+    """
     key = compact(text)
     if key in UNNUMBERED:
         return "chapter", "", key
-    if is_heading_shape(text):
-        if m := CHAPTER.match(text):
-            return "chapter", m.group(1), m.group(2).strip()
-        if m := SECTION.match(text):
-            return "section", m.group(1), m.group(2).strip()
+    if NOTES_HEADER.match(text):
+        return "notes-header", "", ""
+    if m := NOTE.match(text):
+        return "note", m.group(1), m.group(2).strip()
+    if CREDIT.match(text):
+        return "credit", "", text
     if m := IMAGE.match(text):
         return "image", "", m.group(1)
+    if is_heading_shape(text):
+        if m := APPENDIX.match(text):
+            return "appendix", m.group(1), m.group(2).strip()
+        for pattern, kind in ((CHAPTER, "chapter"), (SECTION, "section"), (SUBHEADING, "subheading")):
+            if m := pattern.match(text):
+                return ("subheading" if in_appendix else kind), m.group(1), m.group(2).strip()
+        if m := FIGURE.match(text):
+            return "figure", m.group(1), m.group(2).strip()
+        if m := BOX.match(text):
+            return "box", m.group(1), m.group(2).strip()
     return "paragraph", "", text
 
 
@@ -195,7 +224,12 @@ def read(
         )
     toc = lines[pos:end]
 
-    chapters = read_body(lines[end:], path, images, run_in)
+    # Third-level headings belong to the 目录 (and so to bookmarks and nav) only if it lists them.
+    deep_toc = any(classify(entry.text, False)[0] == "subheading" for entry in toc)
+    body = Body(path, images, run_in, deep_toc)
+    for line in lines[end:]:
+        body.add(line)
+    chapters = body.finish()
     check_toc(toc, chapters, path)
     return Document(
         title=title,
@@ -205,44 +239,121 @@ def read(
         issuer=issuer,
         source_note=source_note,
         chapters=chapters,
+        credit=body.credit,
     )
 
 
-def read_body(lines: list[Line], path: Path, images: Path, run_in: RunInRule) -> list[Chapter]:
-    chapters: list[Chapter] = []
-    numbered = 0
-    blocks: list[Block] | None = None
-    for line in lines:
-        kind, number, value = classify(line.text)
-        if kind == "chapter":
-            if number:
-                numbered += 1
-                ident = f"ch-{numbered}"
-            else:
-                ident = UNNUMBERED[value]
-            chapters.append(Chapter(ident, number, value, line.number))
-            blocks = chapters[-1].blocks
+class Body:
+    """Builds the chapters line by line, keeping track of where the text goes."""
+
+    def __init__(self, path: Path, images: Path, run_in: RunInRule, deep_toc: bool):
+        self.path, self.images, self.run_in, self.deep_toc = path, images, run_in, deep_toc
+        self.chapters: list[Chapter] = []
+        self.container: list[Block] | None = None  # the chapter's or section's blocks
+        self.box: Box | None = None  # an open 专栏, which takes the paragraphs until the next heading
+        self.notes: list[Note] = []
+        self.in_notes = False
+        self.credit = ""
+        self.counts: dict[str, int] = {}
+
+    def next_id(self, prefix: str) -> str:
+        self.counts[prefix] = self.counts.get(prefix, 0) + 1
+        return f"{prefix}-{self.counts[prefix]}"
+
+    def add(self, line: Line) -> None:
+        in_appendix = bool(self.chapters) and self.chapters[-1].kind == "appendix"
+        kind, number, value = classify(line.text, in_appendix)
+        if kind == "notes-header":
+            self.in_notes = True
+        elif kind == "note":
+            self.in_notes = True
+            self.notes.append(Note(f"note-{len(self.notes) + 1}", number, value, line.number))
+        elif kind == "credit":
+            self.credit = value
+        elif self.in_notes and kind == "paragraph" and self.notes:
+            # A note running over several lines.
+            last = self.notes[-1]
+            self.notes[-1] = replace(last, text=last.text + value)
+        elif kind in ("chapter", "appendix"):
+            self.in_notes = False
+            self.start_chapter(kind, number, value, line)
+        elif self.container is None:
+            raise InputError(f"text before the first heading: “{line.text[:20]}…”", self.path, line.number)
         elif kind == "section":
-            if not chapters:
-                raise InputError(f"section “{line.text}” comes before any chapter", path, line.number)
-            chapter = chapters[-1]
-            chapter.sections.append(
-                Section(f"{chapter.id}-{len(chapter.sections) + 1}", number, value, line.number)
-            )
-            blocks = chapter.sections[-1].blocks
-        elif blocks is None:
-            raise InputError(f"text before the first heading: “{line.text[:20]}…”", path, line.number)
-        elif kind == "image":
-            figure = local_figure(value, images, path, line.number)
-            if figure:
-                blocks.append(figure)
+            chapter = self.chapters[-1]
+            chapter.sections.append(Section(f"{chapter.id}-{len(chapter.sections) + 1}", number, value, line.number))
+            self.container, self.box = chapter.sections[-1].blocks, None
+        elif kind == "subheading":
+            parent = self.chapters[-1].sections[-1].id if self.chapters[-1].sections else self.chapters[-1].id
+            in_toc = self.deep_toc and not in_appendix
+            self.container.append(Subheading(self.next_id(f"{parent}-h"), number, value, line.number, in_toc))
+            self.box = None
+        elif kind == "box":
+            self.box = Box(self.next_id("box"), f"{number} {value}".strip(), line.number)
+            self.container.append(self.box)
+        elif kind in ("image", "figure"):
+            self.figure(kind, number, value, line)
         else:
+            blocks = self.box.blocks if self.box else self.container
             first = not any(isinstance(b, Paragraph) for b in blocks)
-            blocks.append(Paragraph(value, line.number, run_in.lead(value, first)))
-    return chapters
+            blocks.append(Paragraph(value, line.number, self.run_in.lead(value, first)))
+
+    def start_chapter(self, kind: str, number: str, title: str, line: Line) -> None:
+        if kind == "appendix":
+            ident, kind = self.next_id("appendix"), "appendix"
+        elif number:
+            ident, kind = self.next_id("ch"), "chapter"
+        else:
+            ident = kind = UNNUMBERED[title]
+        self.chapters.append(Chapter(ident, number, title, line.number, kind=kind))
+        self.container, self.box = self.chapters[-1].blocks, None
+
+    def figure(self, kind: str, number: str, value: str, line: Line) -> None:
+        """An image line and a caption line (`图1 …`), in either order, make one figure."""
+        blocks = self.box.blocks if self.box else self.container
+        previous = blocks[-1] if blocks and isinstance(blocks[-1], Figure) else None
+        if kind == "figure":
+            caption = f"{number} {value}"
+            if previous and not previous.caption:
+                blocks[-1] = replace(previous, caption=caption, alt=caption)
+            else:
+                blocks.append(Figure(None, caption, line.number, caption))
+            return
+        path = local_figure(value, self.images, self.path, line.number)
+        if previous and previous.path is None and path:
+            blocks[-1] = replace(previous, path=path)
+        elif path:
+            blocks.append(Figure(path, "", line.number))
+
+    def finish(self) -> list[Chapter]:
+        link_notes(self.chapters, self.notes, self.path)
+        return self.chapters
 
 
-def local_figure(url: str, images: Path, path: Path, line: int) -> Figure | None:
+def link_notes(chapters: list[Chapter], notes: list[Note], path: Path) -> None:
+    """Give each paragraph the notes its marks refer to: the next unused note with the same mark."""
+    unused = list(notes)
+    for chapter in chapters:
+        for container in [chapter.blocks] + [s.blocks for s in chapter.sections] + [
+            b.blocks for b in chapter.blocks_in_order() if isinstance(b, Box)
+        ]:
+            for i, block in enumerate(container):
+                if not isinstance(block, Paragraph):
+                    continue
+                found = []
+                for mark in (c for c in block.text if c in NOTE_MARKS):
+                    note = next((n for n in unused if n.mark == mark), None)
+                    if note is None:
+                        log.warning("%s:%d: note mark %s has no note 注%s at the end", path, block.line, mark, mark)
+                        continue
+                    unused.remove(note)
+                    found.append(note)
+                container[i] = replace(block, notes=tuple(found))
+    for note in unused:
+        log.warning("%s:%d: note 注%s is not referred to in the text", path, note.line, note.mark)
+
+
+def local_figure(url: str, images: Path, path: Path, line: int) -> Path | None:
     """The local copy of a published image; nothing is ever fetched."""
     name = PurePosixPath(urlparse(url).path).name
     candidate = images / name if re.fullmatch(r"[\w.-]+", name) and not name.startswith(".") else None
@@ -252,25 +363,30 @@ def local_figure(url: str, images: Path, path: Path, line: int) -> Figure | None
             path, line, name or url, images,
         )
         return None
-    return Figure(candidate, "", line)
+    return candidate
 
 
 def check_toc(toc: list[Line], chapters: list[Chapter], path: Path) -> None:
-    headings = []
-    for c in chapters:
-        headings.append((c.heading, c.line))
-        headings.extend((s.heading, s.line) for s in c.sections)
-    for entry, (heading, line) in zip(toc, headings):
-        if compact(entry.text) != compact(heading):
+    headings = [(entry.heading, entry.line) for top in contents(chapters) for entry in top.flat()]
+    body_keys = [compact(heading) for heading, _ in headings]
+    at = 0
+    for entry in toc:
+        key = compact(entry.text)
+        if at < len(headings) and key == body_keys[at]:
+            at += 1
+        elif APPENDIX.match(entry.text) and key not in body_keys[at:]:
+            # Appendices are often published separately: listed, but not in this text.
+            log.warning("%s:%d: appendix “%s” is listed in the 目录 but not in the text", path, entry.number, entry.text)
+        elif at < len(headings):
+            heading, line = headings[at]
             raise InputError(
                 f"目录 entry “{entry.text}” does not match the heading at line {line}, “{heading}”; "
                 "correct one of them",
                 path,
                 entry.number,
             )
-    if len(toc) > len(headings):
-        extra = toc[len(headings)]
-        raise InputError(f"目录 entry “{extra.text}” has no heading in the body", path, extra.number)
-    if len(headings) > len(toc):
-        heading, line = headings[len(toc)]
+        else:
+            raise InputError(f"目录 entry “{entry.text}” has no heading in the body", path, entry.number)
+    if at < len(headings):
+        heading, line = headings[at]
         raise InputError(f"heading “{heading}” is missing from the 目录", path, line)

@@ -6,6 +6,7 @@ Autoescaping is on for every template: the text is data, never markup.
 """
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,7 +14,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .tree import Book, Design, Figure, Paragraph
+from .reader import NOTE_MARKS
+from .tree import Book, Box, Design, Figure, Paragraph, Subheading
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -77,7 +79,16 @@ def environment() -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
     env.tests["figure"] = lambda block: isinstance(block, Figure)
+    env.tests["subheading"] = lambda block: isinstance(block, Subheading)
+    env.tests["box"] = lambda block: isinstance(block, Box)
+    env.globals["marked"] = marked
     return env
+
+
+def marked(text: str) -> list[tuple[str, bool]]:
+    """`text` cut around note marks (①…): (part, is a mark) pairs, for templates that link notes."""
+    parts = re.split(f"([{NOTE_MARKS}])", text)
+    return [(part, part in NOTE_MARKS) for part in parts if part]
 
 
 def stylesheet(name: str) -> Markup:
