@@ -1,0 +1,175 @@
+"""Other papers of the family: the variants the seed does not show, on a paper written to show them."""
+
+import logging
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from cjkpress.book import load
+from cjkpress.errors import InputError
+from cjkpress.tree import Box, Figure, Paragraph, Subheading
+
+PAPERS = Path(__file__).parent / "papers"
+VARIANTS = PAPERS / "variants.txt"
+# The paper's own 目录, but 附录2, which the text does not hold.
+TOC = ["前言", "一、坚持正确方向", "二、完善制度体系", "（一）健全法律法规", "（二）加强监督管理",
+       "三、深化国际合作", "结束语", "附录1：相关法律法规目录"]
+
+
+@pytest.fixture(scope="module")
+def paper(caplog_module):
+    return load(VARIANTS)
+
+
+@pytest.fixture(scope="module")
+def caplog_module():
+    """The warnings of loading the paper, kept for the tests that ask about them."""
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("cjkpress")
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+@pytest.fixture(scope="module")
+def variants_pdf(paper, tmp_path_factory):
+    from cjkpress.pdf import write_pdf
+
+    out = tmp_path_factory.mktemp("variants") / "variants.pdf"
+    write_pdf(paper, out)
+    return out
+
+
+def blocks(paper, kind):
+    return [b for c in paper.chapters for b in c.blocks_in_order() if isinstance(b, kind)]
+
+
+def test_spaced_fixed_headings_and_appendix(paper):
+    assert [c.heading for c in paper.chapters] == [t for t in TOC if not t.startswith("（")]
+    assert [c.kind for c in paper.chapters] == ["preface", "chapter", "chapter", "chapter", "conclusion", "appendix"]
+    assert paper.chapters[-1].id == "appendix-1"
+
+
+def test_absent_appendix_is_a_warning(paper, caplog_module):
+    messages = [r.getMessage() for r in caplog_module]
+    assert any("附录2：重要国际文件" in m and "variants.txt:14" in m for m in messages)
+
+
+def test_third_level_headings(paper):
+    subheadings = blocks(paper, Subheading)
+    assert [s.heading for s in subheadings] == ["1.核政策", "２．军控政策", "3、立法工作", "一、法律", "二、行政法规"]
+    # A chapter without sections holds them directly; the appendix's 一、 lines are list headings.
+    assert [s.id for s in subheadings[:3]] == ["ch-1-h-1", "ch-1-h-2", "ch-2-1-h-1"]
+    assert not any(s.in_toc for s in subheadings)
+
+
+def test_deep_toc_lists_third_level_headings(tmp_path):
+    text = VARIANTS.read_text(encoding="utf-8")
+    text = text.replace("一、坚持正确方向\n二", "一、坚持正确方向\n1.核政策\n２．军控政策\n二", 1)
+    text = text.replace("（一）健全法律法规\n", "（一）健全法律法规\n3、立法工作\n", 1)
+    path = tmp_path / "deep.txt"
+    path.write_text(text, encoding="utf-8")
+    book = load(path)
+    entries = [e.heading for top in book.contents() for e in top.flat()]
+    assert entries[1:4] == ["一、坚持正确方向", "1.核政策", "２．军控政策"]
+    assert entries[5:7] == ["（一）健全法律法规", "3、立法工作"]
+    # The appendix's list headings are never 目录 entries.
+    assert "一、法律" not in entries
+
+
+def test_dash_items_are_run_in_heads(paper):
+    items = [p for p in blocks(paper, Paragraph) if p.text.startswith("——")]
+    assert [(p.text, p.lead) for p in items] == [("——坚持人民至上", "——坚持人民至上"), ("——坚持系统观念", "——坚持系统观念")]
+
+
+def test_notes_are_linked_and_gathered(paper):
+    noted = [p for p in blocks(paper, Paragraph) if p.notes]
+    assert [[n.mark for n in p.notes] for p in noted] == [["①"], ["②"]]
+    assert noted[1].notes[0].text == "数据来源于有关部门的统计，截至2023年底。"
+    assert not any("注①" in p.text or "截至2023年底" in p.text for p in blocks(paper, Paragraph))
+
+
+def test_figures_boxes_and_credit(paper):
+    (figure,) = blocks(paper, Figure)
+    assert figure.caption == "图1 示例数据统计" and figure.path is None
+    (box,) = blocks(paper, Box)
+    assert box.title == "专栏一 示例案例" and len(box.blocks) == 2
+    # References to absent material stay in the text.
+    assert any(p.text.endswith("（见图1）") for p in blocks(paper, Paragraph))
+    assert paper.metadata.credit == "（新华社北京4月1日电）"
+    assert not any("新华社" in p.text for p in blocks(paper, Paragraph))
+
+
+def test_bookmarks_equal_the_toc(variants_pdf):
+    reader = PdfReader(variants_pdf)
+    titles = []
+
+    def walk(items):
+        for item in items:
+            walk(item) if isinstance(item, list) else titles.append(item.title)
+
+    walk(reader.outline)
+    assert titles == TOC
+
+
+def test_notes_are_footnotes_on_the_page_of_their_mark(variants_pdf, paper):
+    notes = [n for p in blocks(paper, Paragraph) for n in p.notes]
+    with pdfplumber.open(variants_pdf) as pdf:
+        for note in notes:
+            page = next(p for p in pdf.pages if any(c["text"] == note.mark and c["size"] > 10 for c in p.chars))
+            small = "".join(c["text"] for c in page.chars if c["size"] < 10)
+            assert note.text in small
+            body_bottom = max(c["bottom"] for c in page.chars if c["size"] > 10)
+            note_top = min(c["top"] for c in page.chars if c["size"] < 10 and c["text"] == note.text[0])
+            assert note_top > body_bottom
+
+
+def test_preflight_passes(variants_pdf):
+    from cjkpress.check import check
+
+    report = check(variants_pdf)
+    assert report.ok, report.format()
+
+
+def test_three_times_the_seed_builds(tmp_path):
+    """A paper three times the seed's length: its chapters repeated under new numbers."""
+    from cjkpress.check import check
+    from cjkpress.pdf import write_pdf
+
+    seed = (Path(__file__).parent.parent / "content/cyberspace-rule-of-law/source.txt").read_text(encoding="utf-8")
+    lines = seed.splitlines()
+    numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八"]
+    toc_end = lines.index("\u3000\u3000前言", 6)
+    body = lines[toc_end:]
+    first = next(i for i, l in enumerate(body) if l.strip("\u3000 ").startswith("一、"))
+    last = next(i for i, l in enumerate(body) if l.strip("\u3000 ") == "结束语")
+    chapters = body[first:last]
+
+    def renumbered(copy):
+        out = []
+        for line in chapters:
+            text = line.strip("\u3000 ")
+            for k, numeral in enumerate(numerals[:6]):
+                if text.startswith(numeral + "、"):
+                    line = "\u3000\u3000" + numerals[k + 6 * copy] + text[len(numeral):]
+            out.append(line)
+        return out
+
+    new_body = body[:first] + renumbered(0) + renumbered(1) + renumbered(2) + body[last:]
+    toc = [l for l in new_body if l.strip("\u3000 ") in ("前言", "结束语") or
+           any(l.strip("\u3000 ").startswith(p) for p in [n + "、" for n in numerals] + ["（"])]
+    toc = [l for l in toc if len(l.strip("\u3000 ")) <= 40]
+    text = "\n".join(lines[:5] + toc + new_body) + "\n"
+    path = tmp_path / "triple.txt"
+    path.write_text(text, encoding="utf-8")
+    book = load(path)
+    assert len(book.chapters) == 20 and len(book.paragraphs()) == 74 + 2 * 69
+    out = tmp_path / "triple.pdf"
+    layout = write_pdf(book, out)
+    assert len(layout.document.pages) > 60
+    report = check(out)
+    assert report.ok, report.format()
