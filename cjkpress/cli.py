@@ -13,18 +13,6 @@ from .errors import InputError
 FORMATS = ("pdf", "epub", "html")
 
 
-def writer(fmt: str):
-    # Imported on demand: WeasyPrint alone takes most of a second to import.
-    if fmt == "pdf":
-        from .pdf import write_pdf
-        return write_pdf
-    if fmt == "epub":
-        from .epub import write_epub
-        return write_epub
-    from .html import write_html
-    return write_html
-
-
 def formats(value: str) -> list[str]:
     chosen = [f.strip() for f in value.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
@@ -41,18 +29,37 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("path", type=Path, help="a book folder (source.txt, book.yaml) or a bare .txt")
     build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     build.add_argument("--formats", type=formats, default=["pdf", "epub"], help="pdf,epub,html (default: pdf,epub)")
+    build.add_argument("--encoding", help="the text's encoding when it is not UTF-8 or UTF-16, e.g. gb18030")
     check = sub.add_parser("check", help="preflight typeset PDFs against the clreq rules")
     check.add_argument("pdfs", type=Path, nargs="+", metavar="PDF", help="PDFs to check")
     return p
 
 
-def build(path: Path, out: Path, chosen: list[str]) -> None:
-    book = load(path)
+def build(path: Path, out: Path, chosen: list[str], encoding: str | None = None) -> None:
+    book = load(path, encoding)
+    layout = None
+    if "pdf" in chosen or "epub" in chosen:
+        # One layout serves both: the EPUB takes its page list and cover from the PDF's.
+        # Imported on demand: WeasyPrint alone takes most of a second to import.
+        from .pdf import layout as typeset
+
+        started = time.monotonic()
+        print(f"cjkpress: typesetting {book.slug} …", file=sys.stderr, flush=True)
+        layout = typeset(book)
+        print(f"cjkpress: {len(layout.document.pages)} pages ({time.monotonic() - started:.1f} s)", file=sys.stderr)
     for fmt in chosen:
         target = out / f"{book.slug}.{fmt}"
         started = time.monotonic()
-        print(f"cjkpress: writing {target} …", file=sys.stderr, flush=True)
-        writer(fmt)(book, target)
+        if fmt == "pdf":
+            layout.write(target)
+        elif fmt == "epub":
+            from .epub import write_epub
+
+            write_epub(book, target, layout)
+        else:
+            from .html import write_html
+
+            write_html(book, target)
         size = target.stat().st_size
         print(f"cjkpress: wrote {target} ({size / 1024:.0f} KB, {time.monotonic() - started:.1f} s)", file=sys.stderr)
 
@@ -65,11 +72,15 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(args.pdfs)
     try:
-        build(args.path, args.out, args.formats)
+        build(args.path, args.out, args.formats, args.encoding)
     except InputError as err:
         print(f"{err}", file=sys.stderr)
         return 1
     except OSError as err:
-        print(f"cjkpress: cannot write the output: {err}", file=sys.stderr)
+        print(f"cjkpress: {err.filename or 'output'}: {err.strerror or err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        # Outputs are renamed into place only when complete: nothing half-written is left.
+        print("cjkpress: interrupted; outputs not finished were not written", file=sys.stderr)
+        return 130
     return 0

@@ -10,6 +10,11 @@ the `xml:lang` it has no API for, and its zip (clock times) is repacked.
 Documents go in as plain EpubItems of our own bytes: ebooklib re-parses an
 EpubHtml with lxml's HTML parser, which drops what it does not expect in
 <head>, so it would not write our markup as we wrote it.
+
+The EPUB is the printed book's reflowable twin: its cover image is the PDF's
+first page, and a page-break marker stands where each printed body page
+begins, listed in the nav's page list, so that readers can cite and find the
+print edition's page numbers.
 """
 
 import datetime
@@ -21,7 +26,9 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pypdfium2
 from ebooklib import epub
 from lxml import etree
 
@@ -29,21 +36,30 @@ from . import fonts
 from .errors import InputError
 from .output import atomic
 from .render import render, stylesheet
-from .tree import Book, Chapter, Figure
+from .tree import Book, Chapter, Figure, PageStart, Paragraph, Section, Subheading, TocEntry
+
+if TYPE_CHECKING:
+    from .pdf import Layout  # imported only for the annotation: WeasyPrint is slow to import
 
 XHTML = "application/xhtml+xml"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+HEADINGS = [f"{{{XHTML_NS}}}h{level}" for level in range(1, 7)]
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 IBOOKS = "http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/"
 # Paths inside the package (EPUB/), where the OPF, nav and NCX are.
 COVER = "text/cover.xhtml"
 NAV = "nav.xhtml"
 CSS = "styles/book.css"
+COVER_IMAGE = "images/cover.png"
+COVER_HEIGHT = 1500  # px: sharp on a phone or tablet held upright, and about 40 KB
 # EPUB core media types a figure may have; anything else would need a fallback.
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".svg": "image/svg+xml", ".webp": "image/webp"}
 ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)  # the earliest time a zip entry can carry
 FILE_MODE = 0o100644 << 16  # a regular file, rw-r--r--
 UNIX = 3  # zip "made by" system: fixed, so a build elsewhere gives the same bytes
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"  # the form EPUB Accessibility 1.1 (2023) defines
 
 
 @dataclass
@@ -78,19 +94,25 @@ class Writer(epub.EpubWriter):
         super()._write_opf_file(root)
 
 
-def write_epub(book: Book, out: Path) -> None:
+def write_epub(book: Book, out: Path, layout: "Layout") -> None:
+    """Write the EPUB of `book`; `layout` is the PDF's, for the cover image and the page list."""
     faces = [fonts.find(book.design.body_font), fonts.find(book.design.heading_font, bold=True)]
     when = fixed_time(book.metadata.date)
     images = figures(book)
+    cover = Resource(COVER_IMAGE, "image/png", cover_image(layout.pdf))
     toc = contents(book)
+    breaks = page_breaks(book, layout.pages)
+    pages = [(start.label, f"{text_href(chapter)}#{page_id(start)}")
+             for chapter in book.chapters for start, _ in breaks.get(chapter.id, [])]
     documents = {
-        COVER: page("epub/cover.xhtml", COVER, book),
-        NAV: page("epub/nav.xhtml", NAV, book, toc=toc, cover=COVER),
+        COVER: page("epub/cover.xhtml", COVER, book, image=relative(cover.href, COVER)),
+        NAV: page("epub/nav.xhtml", NAV, book, toc=toc, cover=COVER, pages=pages),
     }
     for chapter in book.chapters:
         href = text_href(chapter)
-        documents[href] = page("epub/chapter.xhtml", href, book, chapter=chapter,
-                               asset_url=lambda path: relative(images[path].href, href))
+        data = page("epub/chapter.xhtml", href, book, chapter=chapter,
+                    asset_url=lambda path: relative(images[path].href, href))
+        documents[href] = mark_pages(data, chapter, breaks.get(chapter.id, []))
 
     # Each font holds every character written into any document: a reader that
     # uses embedded fonts shows nothing for a character the font lacks.
@@ -109,19 +131,111 @@ def write_epub(book: Book, out: Path) -> None:
         else:
             item = epub.EpubItem(uid=item_id(href), file_name=href, media_type=XHTML, content=data)
         package.spine.append(package.add_item(item))  # cover, 目录, chapters: what a reader pages through
+    # The manifest's cover-image, and the EPUB 2 cover meta that older readers look for.
+    cover_item = epub.EpubCover(uid=item_id(cover.href), file_name=cover.href)
+    cover_item.media_type, cover_item.content = cover.media_type, cover.data
+    package.add_item(cover_item)
+    package.add_metadata(None, "meta", "", {"name": "cover", "content": item_id(cover.href)})
     for r in resources.values():
         package.add_item(epub.EpubItem(uid=item_id(r.href), file_name=r.href, media_type=r.media_type, content=r.data))
     ncx = package.add_item(epub.EpubNcx())
-    ncx.content = render("epub/toc.ncx", meta=book.metadata, toc=toc).encode()
+    ncx.content = render("epub/toc.ncx", meta=book.metadata, toc=toc, depth=depth(toc)).encode()
 
     buffer = io.BytesIO()
-    # No generated page list (it would list every element with an id) and no
-    # EPUB 2 guide (the nav's landmarks do its job).
+    # No generated page list (it would list every element with an id; ours is
+    # in the nav) and no EPUB 2 guide (the nav's landmarks do its job).
     options = {"epub3_pages": False, "epub2_guide": False, "mtime": when, "raise_exceptions": True}
     Writer(buffer, package, options).write()
     data = repack(buffer.getvalue(), when)
     with atomic(out) as tmp:
         tmp.write_bytes(data)
+
+
+def cover_image(pdf: bytes) -> bytes:
+    """The PDF's first page as a PNG COVER_HEIGHT pixels high: the same PDF gives the same bytes."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        first = document[0]
+        image = first.render(scale=COVER_HEIGHT / first.get_height()).to_pil()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)  # text on a flat ground: PNG is smaller than JPEG, and exact
+    return out.getvalue()
+
+
+PageTop = Chapter | Section | Subheading | Paragraph  # what a printed page can begin with
+Break = tuple[PageStart, PageTop]
+
+
+def page_breaks(book: Book, starts: list[PageStart]) -> dict[str, list[Break]]:
+    """The printed body pages by chapter id, each with the block it begins with."""
+    blocks: dict[int, tuple[Chapter, PageTop]] = {}
+    for chapter in book.chapters:
+        for block in [chapter, *chapter.sections, *chapter.blocks_in_order()]:
+            if isinstance(block, PageTop):
+                blocks[block.line] = (chapter, block)
+    breaks: dict[str, list[Break]] = {}
+    for start in starts:
+        if start.line not in blocks:
+            raise ValueError(f"printed page {start.label} begins at line {start.line}, which is no heading or paragraph")
+        chapter, block = blocks[start.line]
+        breaks.setdefault(chapter.id, []).append((start, block))
+    return breaks
+
+
+def page_id(start: PageStart) -> str:
+    return f"page-{start.label}"
+
+
+def mark_pages(data: bytes, chapter: Chapter, breaks: list[Break]) -> bytes:
+    """The chapter document with a page-break marker where each of its printed pages begins.
+
+    A heading's page begins before the heading (outside it, so that the
+    marker's label does not join the heading's name); a paragraph's, `offset`
+    characters into its text, a run-in head may be split. Paragraphs are found
+    by their text: the k-th of equal texts for the k-th such paragraph.
+    """
+    root = etree.fromstring(data)
+    paragraphs = root.findall(f".//{{{XHTML_NS}}}p")
+    previous = None
+    for start, block in breaks:
+        marker = etree.Element(f"{{{XHTML_NS}}}span", {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak",
+                                                      "id": page_id(start), "aria-label": start.label})
+        if previous and (previous[0].line, previous[0].offset) == (start.line, start.offset):
+            # A blank page begins where the next does: its marker comes just before.
+            marker.tail, previous[1].tail = previous[1].tail, None
+            previous[1].addnext(marker)
+        elif isinstance(block, Paragraph):
+            twins = [p for p in chapter.paragraphs() if p.text == block.text]
+            element = [e for e in paragraphs if "".join(e.itertext()) == block.text][twins.index(block)]
+            if insert(element, start.offset, marker) >= 0:
+                raise ValueError(f"printed page {start.label} begins past the end of line {start.line}")
+        else:
+            (element,) = root.xpath("//*[@id=$id]", id=block.id)  # a heading, or the section it opens
+            next(element.iter(*HEADINGS)).addprevious(marker)
+        previous = (start, marker)
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
+
+
+def insert(element: etree._Element, offset: int, marker: etree._Element) -> int:
+    """Put `marker` `offset` characters into the text of `element`: -1 when done, else the characters left over."""
+    text = element.text or ""
+    if offset <= len(text):
+        element.text, marker.tail = text[:offset], text[offset:]
+        element.insert(0, marker)
+        return -1
+    offset -= len(text)
+    for index, child in enumerate(element):
+        if (offset := insert(child, offset, marker)) < 0:
+            return -1
+        tail = child.tail or ""
+        if offset <= len(tail):
+            child.tail, marker.tail = tail[:offset], tail[offset:]
+            element.insert(index + 1, marker)
+            return -1
+        offset -= len(tail)
+    return offset
 
 
 def fixed_time(date: str) -> datetime.datetime:
@@ -152,7 +266,46 @@ def metadata(book: Book) -> epub.EpubBook:
     # Apple Books uses embedded fonts only when the book asks for them.
     package.add_prefix("ibooks", IBOOKS)
     package.add_metadata(None, "meta", "true", {"property": "ibooks:specified-fonts"})
+    for prop, value in accessibility(book):
+        package.add_metadata(None, "meta", value, {"property": prop})
     return package
+
+
+def accessibility(book: Book) -> list[tuple[str, str]]:
+    """EPUB Accessibility 1.1 metadata, true of what write_epub makes.
+
+    All text, reflowable, with the nav's 目录, landmarks and page list, and
+    page-break markers of the printed edition. The cover image stands beside
+    the text (its alt text says what it shows), so it adds no access mode.
+    A figure does add one, and the text is sufficient only if each figure has
+    alt text; only then does the book claim WCAG 2.1 AA (`make check` holds it to
+    that with DAISY Ace).
+    """
+    alts = [figure.alt or figure.caption for figure in figure_blocks(book)]  # what the img's alt says
+    described = all(alts)
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "printPageNumbers",
+                "pageBreakMarkers", "pageNavigation", "displayTransformability"]
+    summary = ("全书为可重排的文字，可用读屏软件朗读，也可调整字号、字体和颜色；"
+               "有目录、分级标题和确定的阅读顺序，并标出印刷版的页码，可按页码跳转。")
+    if alts and described:
+        features.append("alternativeText")
+        summary += "插图均附有文字说明。"
+    elif alts:
+        summary += "部分插图缺少文字说明。"
+    summary += "封面图片附有文字说明。没有闪烁、声音或动态画面。"
+    if described:
+        summary += "本书按 EPUB 无障碍 1.1 与 WCAG 2.1 AA 级要求制作。"
+    return [
+        ("schema:accessMode", "textual"),
+        *([("schema:accessMode", "visual")] if alts else []),
+        ("schema:accessModeSufficient", "textual" if described else "textual,visual"),
+        *[("schema:accessibilityFeature", feature) for feature in features],
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", summary),
+        *([("dcterms:conformsTo", CONFORMANCE)] if described else []),
+        # EPUB 3.3's own (unprefixed) property, where the page numbers come from.
+        ("pageBreakSource", f"《{book.metadata.title}》印刷版 PDF（{book.slug}.pdf）"),
+    ]
 
 
 def text_href(chapter: Chapter) -> str:
@@ -174,21 +327,29 @@ def page(template: str, href: str, book: Book, **context) -> bytes:
 
 
 def contents(book: Book) -> list[Entry]:
+    """The tree's table of contents (chapters, sections, listed third-level headings) with hrefs and reading order."""
     order = itertools.count(1)
-    toc = []
-    for chapter in book.chapters:
-        href = text_href(chapter)
-        entry = Entry(chapter.id, chapter.heading, href, next(order))
-        entry.children = [Entry(s.id, s.heading, f"{href}#{s.id}", next(order)) for s in chapter.sections]
-        toc.append(entry)
-    return toc
+
+    def entry(toc: TocEntry, document: str, top: bool = False) -> Entry:
+        href = document if top else f"{document}#{toc.id}"
+        return Entry(toc.id, toc.heading, href, next(order), [entry(child, document) for child in toc.children])
+
+    return [entry(toc, text_href(chapter), top=True) for chapter, toc in zip(book.chapters, book.contents())]
+
+
+def depth(toc: list[Entry]) -> int:
+    return max((1 + depth(e.children) for e in toc), default=0)
+
+
+def figure_blocks(book: Book) -> list[Figure]:
+    """The figures with an image (a caption alone is text), in reading order."""
+    return [b for c in book.chapters for b in c.blocks_in_order() if isinstance(b, Figure) and b.path]
 
 
 def figures(book: Book) -> dict[Path, Resource]:
     """Every local image the book shows, once each, named fig-1.png… (ASCII, whatever the source name)."""
     images: dict[Path, Resource] = {}
-    blocks = (b for c in book.chapters for b in c.blocks + [b for s in c.sections for b in s.blocks])
-    for figure in (b for b in blocks if isinstance(b, Figure)):
+    for figure in figure_blocks(book):
         if figure.path in images:
             continue
         suffix = figure.path.suffix.lower()

@@ -30,9 +30,9 @@ def pdf_path(book, layout, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def epub_path(book, tmp_path_factory):
+def epub_path(book, layout, tmp_path_factory):
     from cjkpress.epub import write_epub
 
     out = tmp_path_factory.mktemp("epub") / f"{book.slug}.epub"
-    write_epub(book, out)
+    write_epub(book, out, layout)
     return out
