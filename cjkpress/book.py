@@ -12,7 +12,7 @@ from . import config as config_module
 from . import fonts
 from .errors import InputError
 from .reader import RunInRule, read
-from .tree import Book, Design, Metadata
+from .tree import Book, Box, Design, Figure, Metadata, Paragraph, Subheading
 
 SOURCE = "source.txt"
 CONFIG = "book.yaml"
@@ -31,7 +31,8 @@ def locate(path: Path) -> tuple[str, Path, Path | None]:
     raise InputError("no such book folder or text file", path)
 
 
-def load(path: Path) -> Book:
+def load(path: Path, encoding: str | None = None) -> Book:
+    """The book at `path`; `encoding` names the text's encoding when it is not UTF-8 or UTF-16."""
     slug, source, yaml_path = locate(path)
     config = config_module.load(yaml_path)
     rule = RunInRule(
@@ -39,7 +40,7 @@ def load(path: Path) -> Book:
         include=tuple(config.run_in.get("include", ())),
         exclude=tuple(config.run_in.get("exclude", ())),
     )
-    document = read(source.read_bytes(), source, source.parent / "images", rule)
+    document = read(source.read_bytes(), source, source.parent / "images", rule, encoding)
     values = config.values
     title = values.get("title", document.title)
     date = values.get("date", document.date)
@@ -65,10 +66,39 @@ def load(path: Path) -> Book:
         body_font=config.design["body_font"],
         heading_font=config.design["heading_font"],
     )
-    # A missing family would otherwise be replaced silently by another font.
+    book = Book(slug, source, metadata, design, document.chapters)
+    # A missing family, or a character the fonts lack, would otherwise be drawn
+    # silently in some other font, or as a box.
+    faces = {}
     for key, bold in (("body_font", False), ("heading_font", True)):
         try:
-            fonts.find(config.design[key], bold=bold)
+            faces[key] = fonts.find(config.design[key], bold=bold)
         except InputError as err:
             raise InputError(err.message, config.path, config.line(f"design.{key}")) from None
-    return Book(slug, source, metadata, design, document.chapters)
+    for text, line, key in texts(book):
+        drawn = fonts.code_points(faces[key])
+        for char in text:
+            if not char.isspace() and ord(char) not in drawn:
+                raise InputError(
+                    f"character “{char}” (U+{ord(char):04X}) is not in the font {faces[key].family}; "
+                    f"replace it, or choose a font that has it (design.{key} in book.yaml)",
+                    source,
+                    line,
+                )
+    return book
+
+
+def texts(book: Book):
+    """(text, source line, font key) of everything printed from the source."""
+    for chapter in book.chapters:
+        yield chapter.heading, chapter.line, "heading_font"
+        yield from ((s.heading, s.line, "heading_font") for s in chapter.sections)
+        for block in chapter.blocks_in_order():
+            if isinstance(block, Paragraph):
+                yield block.lead, block.line, "heading_font"
+                yield block.rest, block.line, "body_font"
+                yield from ((note.text, note.line, "body_font") for note in block.notes)
+            elif isinstance(block, (Subheading, Box)):
+                yield getattr(block, "heading", getattr(block, "title", "")), block.line, "heading_font"
+            elif isinstance(block, Figure):
+                yield block.caption, block.line, "heading_font"

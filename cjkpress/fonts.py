@@ -8,6 +8,9 @@ makes that character vanish, so subsets are made from the exact text written.
 import io
 import subprocess
 from dataclasses import dataclass
+from functools import cache
+
+import uharfbuzz as hb
 
 from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont
@@ -86,3 +89,9 @@ def subset_otf(face: Face, text: str) -> bytes:
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+@cache
+def code_points(face: Face):
+    """The characters `face` can draw (a HarfBuzz set: `ord(char) in code_points(face)`)."""
+    return hb.Face(hb.Blob.from_file_path(face.path), face.index).unicodes

@@ -112,15 +112,50 @@ class Line:
     text: str  # cleaned: no indent, no artefacts
 
 
-def decode(data: bytes, path: Path) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+# Signatures of files that are not text at all, to say what they are.
+MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"%PDF": "a PDF", b"PK\x03\x04": "a zip archive (docx, epub…)",
+         b"GIF8": "a GIF image", b"\xd0\xcf\x11\xe0": "a Word 97–2003 document"}
+BOMS = {b"\xef\xbb\xbf": "utf-8", b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+MAX_BYTES = 2_000_000  # about 40 times the seed, a thousand pages; see README
+
+
+def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
+    """The text of `data`: UTF-8 (with or without BOM), UTF-16 with BOM, or the `encoding` given."""
+    for magic, what in MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(f"this is {what}, not a text file; give the white paper as plain text", path)
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            f"the text is {len(data) / 1e6:.1f} MB, more than the {MAX_BYTES / 1e6:.0f} MB cjkpress typesets "
+            "in one book; split it into volumes",
+            path,
+        )
+    for bom, bom_encoding in BOMS.items():
+        if not encoding and data.startswith(bom):
+            data, encoding = data[len(bom):], bom_encoding
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding or "utf-8")
+    except LookupError:
+        raise InputError(f"unknown encoding “{encoding}”; try utf-8 or gb18030", path) from None
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise InputError("the text is not UTF-8; save it as UTF-8 and build again", path, line) from None
+        if not encoding and b"\x00" in data[:4096]:
+            raise InputError("this is a binary file, not text; give the white paper as plain text", path, line) from None
+        hint = "save it as UTF-8, or give its encoding with --encoding"
+        if not encoding and looks_like_gb18030(data):
+            hint = "it looks like GB18030/GBK: build with --encoding gb18030, or save it as UTF-8"
+        raise InputError(f"the text is not {encoding or 'UTF-8'}; {hint}", path, line) from None
+    if "\x00" in text:
+        raise InputError("the text holds NUL characters; is it a binary file?", path, text[: text.index("\x00")].count("\n") + 1)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def looks_like_gb18030(data: bytes) -> bool:
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return sum("\u4e00" <= c <= "\u9fff" for c in text) > len(text) / 4
 
 
 def clean_lines(text: str) -> list[Line]:
@@ -177,9 +212,10 @@ def read(
     path: Path,
     images: Path,
     run_in: RunInRule = RunInRule(),
+    encoding: str | None = None,
 ) -> Document:
     """Parse the published text in `data` (read from `path`); figures are looked up in `images`."""
-    lines = clean_lines(decode(data, path))
+    lines = clean_lines(decode(data, path, encoding))
     if not lines:
         raise InputError("the text is empty; give the white paper's full text", path)
     pos = 0
@@ -278,9 +314,14 @@ class Body:
             self.in_notes = False
             self.start_chapter(kind, number, value, line)
         elif self.container is None:
-            raise InputError(f"text before the first heading: “{line.text[:20]}…”", self.path, line.number)
+            what = f"section “{line.text}”" if kind == "section" else f"text “{line.text[:20]}…”"
+            raise InputError(f"{what} comes before the first chapter heading", self.path, line.number)
         elif kind == "section":
             chapter = self.chapters[-1]
+            if chapter.sections:
+                self.check_order(chapter.sections[-1], number, line)
+            else:
+                self.check_order(None, number, line)
             chapter.sections.append(Section(f"{chapter.id}-{len(chapter.sections) + 1}", number, value, line.number))
             self.container, self.box = chapter.sections[-1].blocks, None
         elif kind == "subheading":
@@ -298,10 +339,26 @@ class Body:
             first = not any(isinstance(b, Paragraph) for b in blocks)
             blocks.append(Paragraph(value, line.number, self.run_in.lead(value, first)))
 
+    def check_order(self, previous, number: str, line: Line) -> None:
+        """Numbered headings go 一、二、三… (or （一）（二）…): a gap or a repeat is a mistake in the text."""
+        expected = numeral_value(previous.number) + 1 if previous else 1
+        if numeral_value(number) != expected:
+            after = f" after “{previous.heading}” (line {previous.line})" if previous else ""
+            raise InputError(
+                f"heading “{line.text}” is out of order{after}: expected number {expected}; "
+                "correct the numbering or the heading",
+                self.path,
+                line.number,
+            )
+
     def start_chapter(self, kind: str, number: str, title: str, line: Line) -> None:
+        if self.chapters:
+            self.check_not_empty(self.chapters[-1])
         if kind == "appendix":
             ident, kind = self.next_id("appendix"), "appendix"
         elif number:
+            numbered = [c for c in self.chapters if c.kind == "chapter"]
+            self.check_order(numbered[-1] if numbered else None, number, line)
             ident, kind = self.next_id("ch"), "chapter"
         else:
             ident = kind = UNNUMBERED[title]
@@ -325,9 +382,27 @@ class Body:
         elif path:
             blocks.append(Figure(path, "", line.number))
 
+    def check_not_empty(self, chapter: Chapter) -> None:
+        for part in [chapter] + chapter.sections:
+            if not any(isinstance(b, (Paragraph, Figure, Box)) for b in part.blocks) and not getattr(part, "sections", None):
+                raise InputError(f"“{part.heading}” has no text; add it, or remove the heading", self.path, part.line)
+
     def finish(self) -> list[Chapter]:
+        if not self.chapters:
+            raise InputError("no chapters after the 目录 (前言, 一、…, 结束语)", self.path)
+        self.check_not_empty(self.chapters[-1])
         link_notes(self.chapters, self.notes, self.path)
         return self.chapters
+
+
+def numeral_value(number: str) -> int:
+    """一 → 1, 十二 → 12, 二十一 → 21: the value of a heading's Chinese number (up to 99)."""
+    digits = [NUMERALS.index(c) + 1 for c in number if c in NUMERALS]
+    if 10 not in digits:
+        return digits[0] if len(digits) == 1 else 0
+    ten = digits.index(10)
+    tens, units = digits[:ten], digits[ten + 1 :]
+    return (tens[0] if tens else 1) * 10 + (units[0] if units else 0)
 
 
 def link_notes(chapters: list[Chapter], notes: list[Note], path: Path) -> None:
@@ -354,9 +429,13 @@ def link_notes(chapters: list[Chapter], notes: list[Note], path: Path) -> None:
 
 
 def local_figure(url: str, images: Path, path: Path, line: int) -> Path | None:
-    """The local copy of a published image; nothing is ever fetched."""
+    """The local copy of a published image; nothing is ever fetched, nothing outside `images` read."""
     name = PurePosixPath(urlparse(url).path).name
     candidate = images / name if re.fullmatch(r"[\w.-]+", name) and not name.startswith(".") else None
+    if candidate is not None and candidate.is_symlink():
+        log.warning("%s:%d: image %s is a symbolic link; links are not followed, the figure is left out",
+                    path, line, candidate)
+        return None
     if candidate is None or not candidate.is_file():
         log.warning(
             "%s:%d: image %s is not in %s/; the figure is left out (put the file there to include it)",
