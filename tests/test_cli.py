@@ -61,3 +61,20 @@ def test_bad_book_yaml_and_bad_arguments(tmp_path):
     assert run.returncode == 2 and "choose from pdf,epub,html" in run.stderr
     run = cjkpress("build", tmp_path / "nowhere")
     assert run.returncode == 1 and "no such book folder or text file" in run.stderr
+
+
+def test_parallel_make_gives_the_bytes_of_a_serial_build(tmp_path):
+    """Books build independently: make -j4 over several books equals one book at a time."""
+    content = tmp_path / "content"
+    for name in ("alpha", "beta", "gamma"):
+        (content / name).mkdir(parents=True)
+        (content / name / "source.txt").write_bytes((SEED / "source.txt").read_bytes())
+        (content / name / "book.yaml").write_bytes((SEED / "book.yaml").read_bytes())
+    outputs = {}
+    for jobs, out in (("-j4", tmp_path / "parallel"), ("-j1", tmp_path / "serial")):
+        run = subprocess.run(["make", jobs, f"CONTENT={content}", f"OUT={out}", "pdf", "epub"], cwd=ROOT,
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        outputs[jobs] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*.*"))}
+    assert len(outputs["-j4"]) == 6
+    assert outputs["-j4"] == outputs["-j1"]
