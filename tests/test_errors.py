@@ -8,8 +8,10 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 
 import lxml.html
+from lxml import etree
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -135,8 +137,12 @@ def test_disk_full_keeps_the_previous_output(tmp_path, book, monkeypatch):
 def test_markup_in_the_text_is_printed_literally(tmp_path):
     hostile = "<script>alert(1)</script>&amp;{{ 7*7 }}{% include 'book.html' %}"
     text = TEXT.replace("互联网是人类文明发展的重要成果。", "互联网是人类文明发展的重要成果。" + hostile, 1)
-    run = cjkpress("build", paper(tmp_path, text), "--out", tmp_path / "out", "--formats", "pdf,html")
+    run = cjkpress("build", paper(tmp_path, text), "--out", tmp_path / "out", "--formats", "pdf,epub,html")
     assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "paper.epub") as epub:
+        preface = etree.fromstring(epub.read("EPUB/text/preface.xhtml"))
+    assert not preface.xpath("//*[local-name()='script']")
+    assert any(hostile in "".join(p.itertext()) for p in preface.iter("{http://www.w3.org/1999/xhtml}p"))
     html = lxml.html.parse(tmp_path / "out" / "paper.html")
     assert not html.xpath("//main//script")
     assert any(hostile in p.text_content() for p in html.iterfind(".//main//p"))
@@ -169,13 +175,15 @@ def test_image_references_fetch_nothing_and_read_nothing_outside(tmp_path):
     images = "".join(f"[image: {ref}]\n" for ref in refs)
     (book / "source.txt").write_text(TEXT.replace("\u3000\u3000自1994年", images + "\u3000\u3000自1994年", 1), encoding="utf-8")
     try:
-        run = cjkpress("build", book, "--out", tmp_path / "out", "--formats", "pdf,html")
+        run = cjkpress("build", book, "--out", tmp_path / "out", "--formats", "pdf,epub,html")
     finally:
         server.shutdown()
     assert run.returncode == 0, run.stderr
     assert Recorder.requests == []
     assert run.stderr.count("the figure is left out") == 7 and "links are not followed" in run.stderr
     assert b"secret" not in (tmp_path / "out" / "book.pdf").read_bytes()
+    with zipfile.ZipFile(tmp_path / "out" / "book.epub") as epub:
+        assert [name for name in epub.namelist() if "images/" in name] == ["EPUB/images/cover.png"]
     assert "<img" not in (tmp_path / "out" / "book.html").read_text(encoding="utf-8")
 
 
