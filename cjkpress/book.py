@@ -40,7 +40,7 @@ def load(path: Path, encoding: str | None = None) -> Book:
         include=tuple(config.run_in.get("include", ())),
         exclude=tuple(config.run_in.get("exclude", ())),
     )
-    document = read(source.read_bytes(), source, source.parent / "images", rule, encoding)
+    document = read(source.read_bytes(), source, source.parent / "images", rule, encoding, config.boxes)
     values = config.values
     title = values.get("title", document.title)
     date = values.get("date", document.date)

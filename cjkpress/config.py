@@ -40,6 +40,7 @@ SCHEMA = {
     "description": (str, "a one-paragraph description"),
     "design": (dict, "page size and fonts"),
     "run_in_heads": (dict, "the rule for bold lead sentences"),
+    "boxes": (dict, "paragraphs in each box, by its label: {专栏一: 2}"),
 }
 DESIGN_SCHEMA = {
     "page_size": (str, f"one of {', '.join(PAGE_SIZES)}, or '185mm 260mm'"),
@@ -60,6 +61,7 @@ class Config:
     values: dict = field(default_factory=dict)
     design: dict = field(default_factory=lambda: dict(DEFAULT_DESIGN))
     run_in: dict = field(default_factory=dict)
+    boxes: dict = field(default_factory=dict)  # box label → its number of paragraphs
     lines: dict = field(default_factory=dict)  # dotted key → line in book.yaml
 
     def line(self, key: str) -> int | None:
@@ -129,6 +131,10 @@ def load(path: Path | None) -> Config:
         raise InputError("book.yaml should be a mapping of keys to values (title: …)", path, 1)
     config.lines = key_lines(node)
     check_keys(values, SCHEMA, config)
+    boxes = values.pop("boxes", {})
+    if not all(isinstance(count, int) and not isinstance(count, bool) and count > 0 for count in boxes.values()):
+        raise InputError("“boxes” should give each box's number of paragraphs, e.g. 专栏一: 2", path, config.line("boxes"))
+    config.boxes = {str(label): count for label, count in boxes.items()}
     design = values.pop("design", {})
     run_in = values.pop("run_in_heads", {})
     check_keys(design, DESIGN_SCHEMA, config, "design.")

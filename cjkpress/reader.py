@@ -213,8 +213,13 @@ def read(
     images: Path,
     run_in: RunInRule = RunInRule(),
     encoding: str | None = None,
+    box_paragraphs: dict[str, int] | None = None,
 ) -> Document:
-    """Parse the published text in `data` (read from `path`); figures are looked up in `images`."""
+    """Parse the published text in `data` (read from `path`); figures are looked up in `images`.
+
+    A box (专栏) takes the paragraphs up to the next heading, unless
+    `box_paragraphs` gives its number of paragraphs (by its label, "专栏一").
+    """
     lines = clean_lines(decode(data, path, encoding))
     if not lines:
         raise InputError("the text is empty; give the white paper's full text", path)
@@ -262,7 +267,7 @@ def read(
 
     # Third-level headings belong to the 目录 (and so to bookmarks and nav) only if it lists them.
     deep_toc = any(classify(entry.text, False)[0] == "subheading" for entry in toc)
-    body = Body(path, images, run_in, deep_toc)
+    body = Body(path, images, run_in, deep_toc, box_paragraphs or {})
     for line in lines[end:]:
         body.add(line)
     chapters = body.finish()
@@ -282,11 +287,13 @@ def read(
 class Body:
     """Builds the chapters line by line, keeping track of where the text goes."""
 
-    def __init__(self, path: Path, images: Path, run_in: RunInRule, deep_toc: bool):
+    def __init__(self, path: Path, images: Path, run_in: RunInRule, deep_toc: bool, box_paragraphs: dict[str, int]):
         self.path, self.images, self.run_in, self.deep_toc = path, images, run_in, deep_toc
+        self.box_paragraphs = {compact(label): count for label, count in box_paragraphs.items()}
         self.chapters: list[Chapter] = []
         self.container: list[Block] | None = None  # the chapter's or section's blocks
         self.box: Box | None = None  # an open 专栏, which takes the paragraphs until the next heading
+        self.box_length: int | None = None  # or as many as book.yaml says
         self.notes: list[Note] = []
         self.in_notes = False
         self.credit = ""
@@ -331,6 +338,7 @@ class Body:
             self.box = None
         elif kind == "box":
             self.box = Box(self.next_id("box"), f"{number} {value}".strip(), line.number)
+            self.box_length = self.box_paragraphs.get(compact(number))
             self.container.append(self.box)
         elif kind in ("image", "figure"):
             self.figure(kind, number, value, line)
@@ -338,6 +346,8 @@ class Body:
             blocks = self.box.blocks if self.box else self.container
             first = not any(isinstance(b, Paragraph) for b in blocks)
             blocks.append(Paragraph(value, line.number, self.run_in.lead(value, first)))
+            if self.box and len(self.box.blocks) == self.box_length:
+                self.box = None  # book.yaml says where this box ends
 
     def check_order(self, previous, number: str, line: Line) -> None:
         """Numbered headings go 一、二、三… (or （一）（二）…): a gap or a repeat is a mistake in the text."""

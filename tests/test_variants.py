@@ -224,3 +224,16 @@ def test_epub_notes_are_linked_both_ways(variants_epub, paper):
                 assert ref.get("role") == "doc-noteref"
                 found += 1
     assert found == len(notes) == 2
+
+
+def test_book_yaml_says_where_a_box_ends(tmp_path):
+    folder = tmp_path / "paper"
+    folder.mkdir()
+    (folder / "source.txt").write_bytes(VARIANTS.read_bytes())
+    (folder / "book.yaml").write_text("boxes:\n  专栏一: 1\n", encoding="utf-8")
+    (box,) = blocks(load(folder), Box)
+    assert len(box.blocks) == 1
+    (folder / "book.yaml").write_text("boxes:\n  专栏一: many\n", encoding="utf-8")
+    with pytest.raises(InputError, match="each box's number of paragraphs") as err:
+        load(folder)
+    assert err.value.line == 1
