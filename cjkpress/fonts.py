@@ -5,15 +5,12 @@ then only the embedded font: a subset that lacks a character used in the book
 makes that character vanish, so subsets are made from the exact text written.
 """
 
-import io
 import subprocess
 from dataclasses import dataclass
 from functools import cache
 
 import uharfbuzz as hb
-
-from fontTools import subset
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib import TTCollection
 
 from .errors import InputError
 
@@ -21,9 +18,12 @@ from .errors import InputError
 # reader may add in the book's font (list numbers, labels) and the punctuation
 # of any Chinese text.
 EXTRA_CHARS = "".join(map(chr, range(0x20, 0x7F))) + "\u3000，。、；：？！“”‘’（）《》〈〉【】「」『』—…·～"
-# Layout features CJK text needs: local forms, proportional and half-width
-# punctuation (used by text-spacing-trim), vertical forms, kerning.
-FEATURES = ["ccmp", "locl", "halt", "palt", "vhal", "vpal", "vert", "vrt2", "kern", "vkrn"]
+# Layout features CJK text needs: proportional and half-width punctuation (used
+# by text-spacing-trim), vertical forms, kerning. Not `locl`: in a Simplified
+# Chinese face it only maps to Japanese, Korean and Traditional forms, which a
+# zh-Hans book never shows, and its glyphs were 40% of the subset.
+FEATURES = ["ccmp", "halt", "palt", "vhal", "vpal", "vert", "vrt2", "kern", "vkrn"]
+NAME_IDS = range(26)  # every standard name record: family, style, version, licence…
 FC_FORMAT = "%{file}\n%{index}\n%{family}\n%{postscriptname}\n"
 
 
@@ -73,25 +73,27 @@ def face_index(path: str, postscript_name: str, guess: int) -> int:
 
 
 def subset_otf(face: Face, text: str) -> bytes:
-    """An OpenType (CFF) font with the glyphs for `text`: byte-identical for the same input."""
-    # The head table's modified date is kept (no timestamp from the clock), and
-    # bounding boxes are not recalculated: the original ones enclose the subset's
-    # glyphs, and recalculating them from the CFF outlines doubled the time.
-    font = TTFont(face.path, fontNumber=face.index, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
-    options = subset.Options()
-    options.layout_features = FEATURES
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(text + EXTRA_CHARS))))
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
+    """An OpenType (CFF) font with the glyphs for `text`: byte-identical for the same input.
+
+    HarfBuzz's subsetter, the one WeasyPrint uses for the PDF: a hundred times
+    faster than fontTools' on these faces (0.05 s against 3 s for the seed).
+    """
+    subset_input = hb.SubsetInput()
+    subset_input.unicode_set.update(ord(char) for char in set(text + EXTRA_CHARS))
+    features = subset_input.layout_feature_tag_set
+    features.clear()
+    features.update(int.from_bytes(tag.encode("ascii"), "big") for tag in FEATURES)
+    subset_input.name_id_set.update(NAME_IDS)
+    subset_input.flags = hb.SubsetFlags.NOTDEF_OUTLINE
+    return hb.subset(hb_face(face), subset_input).blob.data
+
+
+@cache
+def hb_face(face: Face) -> hb.Face:
+    return hb.Face(hb.Blob.from_file_path(face.path), face.index)
 
 
 @cache
 def code_points(face: Face):
     """The characters `face` can draw (a HarfBuzz set: `ord(char) in code_points(face)`)."""
-    return hb.Face(hb.Blob.from_file_path(face.path), face.index).unicodes
+    return hb_face(face).unicodes
