@@ -31,11 +31,16 @@ html: $(HTMLS)
 setup: $(READY)
 
 .SECONDEXPANSION:
-# The PDF and the EPUB come from one layout (the EPUB's page list and cover
-# are the PDF's), so one command makes both.
-$(OUT)/%.pdf $(OUT)/%.epub &: $$(wildcard $(CONTENT)/$$*/*) $$(wildcard $(CONTENT)/$$*/images/*) $(ENGINE)
-	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats pdf,epub
-$(OUT)/%.html: $$(wildcard $(CONTENT)/$$*/*) $$(wildcard $(CONTENT)/$$*/images/*) $(ENGINE)
+BOOK_FILES = $$(wildcard $(CONTENT)/$$*/*) $$(wildcard $(CONTENT)/$$*/images/*)
+# The EPUB's page list and cover come from the PDF: it is made after it, from
+# the record the PDF build leaves (no second layout), and alone when only the
+# EPUB's own files changed.
+EPUB_ONLY := cjkpress/epub.py styles/epub.css $(wildcard templates/epub/*)
+$(OUT)/%.pdf: $(BOOK_FILES) $(filter-out $(EPUB_ONLY),$(ENGINE))
+	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats pdf
+$(OUT)/%.epub: $(OUT)/%.pdf $(BOOK_FILES) $(ENGINE)
+	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats epub
+$(OUT)/%.html: $(BOOK_FILES) $(ENGINE)
 	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats html
 
 test: check

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
+from . import __version__, edition
 from .book import load
 from .errors import InputError
 
@@ -37,9 +37,10 @@ def parser() -> argparse.ArgumentParser:
 
 def build(path: Path, out: Path, chosen: list[str], encoding: str | None = None) -> None:
     book = load(path, encoding)
+    # The EPUB takes its page list and cover from the PDF's layout: one layout
+    # serves both, or the record of the PDF built last from the same inputs.
     layout = None
-    if "pdf" in chosen or "epub" in chosen:
-        # One layout serves both: the EPUB takes its page list and cover from the PDF's.
+    if "pdf" in chosen or ("epub" in chosen and not (layout := edition.recorded(book, out))):
         # Imported on demand: WeasyPrint alone takes most of a second to import.
         from .pdf import layout as typeset
 
@@ -52,6 +53,7 @@ def build(path: Path, out: Path, chosen: list[str], encoding: str | None = None)
         started = time.monotonic()
         if fmt == "pdf":
             layout.write(target)
+            edition.record(book, out, layout.pdf, layout)
         elif fmt == "epub":
             from .epub import write_epub
 

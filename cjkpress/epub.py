@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pypdfium2
 from ebooklib import epub
 from lxml import etree
 
@@ -39,6 +38,7 @@ from .render import render, stylesheet
 from .tree import Book, Chapter, Figure, PageStart, Paragraph, Section, Subheading, TocEntry
 
 if TYPE_CHECKING:
+    from .edition import Edition
     from .pdf import Layout  # imported only for the annotation: WeasyPrint is slow to import
 
 XHTML = "application/xhtml+xml"
@@ -52,7 +52,6 @@ COVER = "text/cover.xhtml"
 NAV = "nav.xhtml"
 CSS = "styles/book.css"
 COVER_IMAGE = "images/cover.png"
-COVER_HEIGHT = 1500  # px: sharp on a phone or tablet held upright, and about 40 KB
 # EPUB core media types a figure may have; anything else would need a fallback.
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".svg": "image/svg+xml", ".webp": "image/webp"}
@@ -94,12 +93,12 @@ class Writer(epub.EpubWriter):
         super()._write_opf_file(root)
 
 
-def write_epub(book: Book, out: Path, layout: "Layout") -> None:
-    """Write the EPUB of `book`; `layout` is the PDF's, for the cover image and the page list."""
+def write_epub(book: Book, out: Path, layout: "Layout | Edition") -> None:
+    """Write the EPUB of `book`; `layout` is the PDF's (or its record), for the cover image and the page list."""
     faces = [fonts.find(book.design.body_font), fonts.find(book.design.heading_font, bold=True)]
     when = fixed_time(book.metadata.date)
     images = figures(book)
-    cover = Resource(COVER_IMAGE, "image/png", cover_image(layout.pdf))
+    cover = Resource(COVER_IMAGE, "image/png", layout.cover)
     toc = contents(book)
     breaks = page_breaks(book, layout.pages)
     pages = [(start.label, f"{text_href(chapter)}#{page_id(start)}")
@@ -149,19 +148,6 @@ def write_epub(book: Book, out: Path, layout: "Layout") -> None:
     data = repack(buffer.getvalue(), when)
     with atomic(out) as tmp:
         tmp.write_bytes(data)
-
-
-def cover_image(pdf: bytes) -> bytes:
-    """The PDF's first page as a PNG COVER_HEIGHT pixels high: the same PDF gives the same bytes."""
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        first = document[0]
-        image = first.render(scale=COVER_HEIGHT / first.get_height()).to_pil()
-    finally:
-        document.close()
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)  # text on a flat ground: PNG is smaller than JPEG, and exact
-    return out.getvalue()
 
 
 PageTop = Chapter | Section | Subheading | Paragraph  # what a printed page can begin with

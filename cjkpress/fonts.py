@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import uharfbuzz as hb
-from fontTools.ttLib import TTCollection
 
 from .errors import InputError
 
@@ -35,6 +34,7 @@ class Face:
     postscript_name: str
 
 
+@cache
 def find(family: str, bold: bool = False) -> Face:
     """The installed face of `family` that fontconfig would use; InputError when it is missing."""
     pattern = family + (":bold" if bold else "")
@@ -60,16 +60,13 @@ def face_index(path: str, postscript_name: str, guess: int) -> int:
     fontconfig's index comes from its cache, which can be stale after a font
     package update reorders a collection's faces; the PostScript name cannot.
     """
-    with open(path, "rb") as f:
-        if f.read(4) != b"ttcf":
-            return 0
-    collection = TTCollection(path, lazy=True)
-    names = [font["name"].getDebugName(6) for font in collection.fonts]
+    blob = hb.Blob.from_file_path(path)
+    names = [hb.Face(blob, i).get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME) for i in range(hb.Face(blob).count)]
     if 0 <= guess < len(names) and names[guess] == postscript_name:
         return guess
     if postscript_name in names:
         return names.index(postscript_name)
-    raise InputError(f"font collection {path} holds no face named {postscript_name}; run fc-cache -f and build again")
+    raise InputError(f"font file {path} holds no face named {postscript_name}; run fc-cache -f and build again")
 
 
 def subset_otf(face: Face, text: str) -> bytes:

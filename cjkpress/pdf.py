@@ -14,6 +14,7 @@ from weasyprint.urls import URLFetcher
 
 from . import actualtext
 from . import fonts, render
+from .edition import render_cover
 from .output import atomic
 from .tree import Book, PageStart
 from .typeset import Setter, Shaper
@@ -36,7 +37,7 @@ class LocalFetcher(URLFetcher):
 
 @dataclass
 class Layout:
-    """The typeset book: WeasyPrint's pages, and where each printed body page begins."""
+    """The typeset book: WeasyPrint's pages, where each printed body page begins, its cover."""
 
     document: Document
     pages: list[PageStart]
@@ -44,6 +45,10 @@ class Layout:
     @cached_property
     def pdf(self) -> bytes:
         return self.document.write_pdf()
+
+    @cached_property
+    def cover(self) -> bytes:
+        return render_cover(self.pdf)
 
     def write(self, out: Path) -> None:
         with atomic(out) as tmp:

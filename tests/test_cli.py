@@ -20,7 +20,7 @@ def test_bare_txt_builds(tmp_path, book):
     out = tmp_path / "out"
     run = cjkpress("build", paper, "--out", out, "--formats", "pdf,html")
     assert run.returncode == 0, run.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["paper.html", "paper.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [".cache", "paper.html", "paper.pdf"]
     reader = PdfReader(out / "paper.pdf")
     # Metadata comes from the text's own title block.
     assert reader.metadata.title == "新时代的中国网络法治建设"
@@ -75,6 +75,21 @@ def test_parallel_make_gives_the_bytes_of_a_serial_build(tmp_path):
         run = subprocess.run(["make", jobs, f"CONTENT={content}", f"OUT={out}", "pdf", "epub"], cwd=ROOT,
                              capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
-        outputs[jobs] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*.*"))}
+        outputs[jobs] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*.*")) if p.is_file()}
     assert len(outputs["-j4"]) == 6
     assert outputs["-j4"] == outputs["-j1"]
+
+
+def test_epub_alone_uses_the_record_of_the_pdf(tmp_path):
+    """An EPUB-only build after a PDF build reuses its layout's record, and gives the same EPUB."""
+    run = cjkpress("build", SEED, "--out", tmp_path, "--formats", "pdf,epub")
+    assert run.returncode == 0, run.stderr
+    first = (tmp_path / "cyberspace-rule-of-law.epub").read_bytes()
+    run = cjkpress("build", SEED, "--out", tmp_path, "--formats", "epub")
+    assert run.returncode == 0 and "typesetting" not in run.stderr, run.stderr
+    assert (tmp_path / "cyberspace-rule-of-law.epub").read_bytes() == first
+    # A record that no longer matches its PDF is not trusted.
+    (tmp_path / "cyberspace-rule-of-law.pdf").write_bytes(b"%PDF-1.7 another")
+    run = cjkpress("build", SEED, "--out", tmp_path, "--formats", "epub")
+    assert run.returncode == 0 and "typesetting" in run.stderr
+    assert (tmp_path / "cyberspace-rule-of-law.epub").read_bytes() == first

@@ -19,6 +19,7 @@ from lxml import etree
 from PIL import Image
 
 from cjkpress import epub, fonts
+from cjkpress.edition import render_cover
 from cjkpress.book import load
 from cjkpress.errors import InputError
 from cjkpress.pdf import layout as typeset
@@ -226,7 +227,7 @@ def test_cover_image_is_the_printed_cover(layout, files, opf, documents, book):
     assert (item.get("href"), item.get("media-type")) == ("images/cover.png", "image/png")
     assert opf.find("opf:metadata/opf:meta[@name='cover']", NS).get("content") == item.get("id")
     data = files[PACKAGE + "images/cover.png"]
-    assert data == epub.cover_image(layout.pdf)  # the same PDF, the same bytes
+    assert data == render_cover(layout.pdf)  # the same PDF, the same bytes
     image = Image.open(io.BytesIO(data))
     assert 1400 <= image.height <= 1600 and image.width < image.height
     darkest, lightest = image.convert("L").getextrema()
