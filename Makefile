@@ -23,7 +23,7 @@ HTMLS := $(BOOKS:%=$(OUT)/%.html)
 # Anything that can change an output: the code, the templates, the styles.
 ENGINE := $(wildcard cjkpress/*.py templates/* styles/*) $(READY)
 
-.PHONY: all pdf epub html test check clean setup
+.PHONY: all pdf epub html test check bench clean setup
 all: pdf epub
 pdf: $(PDFS)
 epub: $(EPUBS)
@@ -87,6 +87,15 @@ $(ACE_CHROMIUM): | $(CHROMIUM)
 # here, from the same rule (or the same apt-get command to run when not root).
 $(CHROMIUM):
 	@rm -f $(SYSTEM) && $(MAKE) --no-print-directory $(SYSTEM)
+
+# Speed, size and scale, side by side in one run (bench/bench.py); Typst is a
+# benchmark-only dependency, Pandoc is compared when installed.
+bench: $(READY) $(VENV)/.bench
+	$(BIN)/python bench/bench.py
+
+$(VENV)/.bench: bench/requirements.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r bench/requirements.txt
+	@touch $@
 
 clean:
 	rm -rf $(OUT)

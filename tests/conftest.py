@@ -1,5 +1,6 @@
 """Shared fixtures: the seed book, and each output built once per test run."""
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from cjkpress.book import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "cyberspace-rule-of-law"
+sys.path.insert(0, str(ROOT / "bench"))  # bench/papers.py makes longer papers for the tests too
 
 
 @pytest.fixture(scope="session")

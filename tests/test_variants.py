@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from cjkpress.book import load
 from cjkpress.errors import InputError
 from cjkpress.tree import Box, Figure, Paragraph, Subheading
+from conftest import ROOT
 
 PAPERS = Path(__file__).parent / "papers"
 VARIANTS = PAPERS / "variants.txt"
@@ -157,33 +158,11 @@ def test_three_times_the_seed_builds(tmp_path):
     """A paper three times the seed's length: its chapters repeated under new numbers."""
     from cjkpress.check import check
     from cjkpress.pdf import write_pdf
+    from papers import repeat_chapters
 
-    seed = (Path(__file__).parent.parent / "content/cyberspace-rule-of-law/source.txt").read_text(encoding="utf-8")
-    lines = seed.splitlines()
-    numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八"]
-    toc_end = lines.index("\u3000\u3000前言", 6)
-    body = lines[toc_end:]
-    first = next(i for i, l in enumerate(body) if l.strip("\u3000 ").startswith("一、"))
-    last = next(i for i, l in enumerate(body) if l.strip("\u3000 ") == "结束语")
-    chapters = body[first:last]
-
-    def renumbered(copy):
-        out = []
-        for line in chapters:
-            text = line.strip("\u3000 ")
-            for k, numeral in enumerate(numerals[:6]):
-                if text.startswith(numeral + "、"):
-                    line = "\u3000\u3000" + numerals[k + 6 * copy] + text[len(numeral):]
-            out.append(line)
-        return out
-
-    new_body = body[:first] + renumbered(0) + renumbered(1) + renumbered(2) + body[last:]
-    toc = [l for l in new_body if l.strip("\u3000 ") in ("前言", "结束语") or
-           any(l.strip("\u3000 ").startswith(p) for p in [n + "、" for n in numerals] + ["（"])]
-    toc = [l for l in toc if len(l.strip("\u3000 ")) <= 40]
-    text = "\n".join(lines[:5] + toc + new_body) + "\n"
     path = tmp_path / "triple.txt"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(repeat_chapters((ROOT / "content/cyberspace-rule-of-law/source.txt").read_text(encoding="utf-8"), 3),
+                    encoding="utf-8")
     book = load(path)
     assert len(book.chapters) == 20 and len(book.paragraphs()) == 74 + 2 * 69
     out = tmp_path / "triple.pdf"

@@ -1,0 +1,194 @@
+"""cjkpress's benchmark: everything side by side in one run, reported as ratios.
+
+Machines here are noisy, so nothing is judged by absolute seconds: each
+contestant runs in its own process, alternating with the others, ROUNDS
+times, and the medians are compared. Peak memory is each process's maximum
+resident set size (from wait4). Results go to build/bench.json and a table.
+
+    .venv/bin/python bench/bench.py        (or: make bench)
+"""
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from papers import repeat_chapters
+from typst_source import typst_source
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "content" / "cyberspace-rule-of-law"
+PYTHON = sys.executable
+CJKPRESS = str(Path(PYTHON).parent / "cjkpress")
+FONTS = "/usr/share/fonts/opentype/noto"
+ROUNDS = 5
+TARGETS = {
+    "cjkpress ÷ WeasyPrint floor": 1.2,
+    "cjkpress ÷ Typst": 3.0,
+    "16× time ÷ (16 × 1× time)": 1.0,
+    "16× peak memory (MB)": 500,
+    "make with nothing changed (s)": 0.3,
+    "EPUB-only rebuild (s)": 0.5,
+    "EPUB size (MB)": 1.2,
+    "PDF size ÷ Typst's": 1.3,
+}
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """(seconds, peak MB) of one process; stops the benchmark if it fails."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {' '.join(command)} failed:\n{stderr.decode(errors='replace')}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def summary(samples: list[tuple[float, float]]) -> dict:
+    seconds = [s for s, _ in samples]
+    return {"median": statistics.median(seconds), "min": min(seconds), "max": max(seconds),
+            "peak_mb": max(m for _, m in samples), "runs": len(samples)}
+
+
+def contestants(work: Path) -> dict[str, list[str]]:
+    """The commands compared on the seed, each making its outputs in `work`."""
+    sys.path.insert(0, str(ROOT))
+    from cjkpress import fonts, render
+    from cjkpress.book import load
+    from cjkpress.typeset import Setter, Shaper
+
+    book = load(SEED)
+    # The engine floor: WeasyPrint alone, on the very HTML cjkpress hands it.
+    shaper = Shaper(fonts.find(book.design.body_font), fonts.find(book.design.heading_font, bold=True),
+                    book.metadata.language)
+    html = render.book_html(book, lambda path: path.resolve().as_uri(), Setter(shaper, render.grid(book.design).chars))
+    (work / "floor.html").write_text(html, encoding="utf-8")
+    (work / "book.typ").write_text(typst_source(book), encoding="utf-8")
+    commands = {
+        "cjkpress": [CJKPRESS, "build", str(SEED), "--out", str(work / "cjkpress"), "--formats", "pdf,epub"],
+        "WeasyPrint floor": [PYTHON, "-c", "import sys; from weasyprint import HTML; "
+                             "HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])",
+                             str(work / "floor.html"), str(SEED), str(work / "floor.pdf")],
+        "Typst": [PYTHON, "-c", "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], font_paths=[sys.argv[3]])",
+                  str(work / "book.typ"), str(work / "typst.pdf"), FONTS],
+    }
+    if shutil.which("pandoc"):
+        (work / "book.md").write_text(markdown(book), encoding="utf-8")
+        commands["Pandoc EPUB"] = ["pandoc", str(work / "book.md"), "-o", str(work / "pandoc.epub")]
+    return commands
+
+
+def markdown(book) -> str:
+    parts = [f"% {book.metadata.title}\n"]
+    for chapter in book.chapters:
+        parts.append(f"# {chapter.heading}\n")
+        parts += [p.text + "\n" for p in chapter.blocks if hasattr(p, "text")]
+        for section in chapter.sections:
+            parts.append(f"## {section.heading}\n")
+            parts += [p.text + "\n" for p in section.blocks if hasattr(p, "text")]
+    return "\n".join(parts)
+
+
+def side_by_side(work: Path) -> dict:
+    commands = contestants(work)
+    samples = {name: [] for name in commands}
+    for _ in range(ROUNDS):  # alternating, so that a slow moment hits every contestant alike
+        for name, command in commands.items():
+            if name == "cjkpress":
+                shutil.rmtree(work / "cjkpress", ignore_errors=True)  # a cold build: no record of an earlier one
+            samples[name].append(run(command))
+    results = {name: summary(s) for name, s in samples.items()}
+    sizes = {"cjkpress PDF": work / "cjkpress" / "cyberspace-rule-of-law.pdf",
+             "cjkpress EPUB": work / "cjkpress" / "cyberspace-rule-of-law.epub",
+             "WeasyPrint floor PDF": work / "floor.pdf", "Typst PDF": work / "typst.pdf",
+             "Pandoc EPUB": work / "pandoc.epub"}
+    results["sizes_kb"] = {name: round(path.stat().st_size / 1024) for name, path in sizes.items() if path.exists()}
+    return results
+
+
+def scale(work: Path) -> dict:
+    """Books of 1, 4 and 16 copies of the seed's chapters: time, pages, peak memory."""
+    text = (SEED / "source.txt").read_text(encoding="utf-8")
+    results = {}
+    for copies in (1, 4, 16):
+        paper = work / f"seed-x{copies}.txt"
+        paper.write_text(repeat_chapters(text, copies), encoding="utf-8")
+        seconds, peak = run([CJKPRESS, "build", str(paper), "--out", str(work / "scale"), "--formats", "pdf,epub"])
+        pages = len(PdfReader(work / "scale" / f"seed-x{copies}.pdf").pages)
+        results[f"{copies}x"] = {"seconds": seconds, "pages": pages, "peak_mb": peak, "bytes": paper.stat().st_size}
+    return results
+
+
+def incremental(work: Path) -> dict:
+    """What an author waits for while editing: make with nothing changed, one paragraph edited, the EPUB alone."""
+    content = work / "content"
+    shutil.copytree(SEED, content / "book")
+    out = work / "make-out"
+    make = ["make", "--no-print-directory", f"CONTENT={content}", f"OUT={out}"]
+    run(make)
+    nothing = [run(make)[0] for _ in range(ROUNDS)]
+    source = content / "book" / "source.txt"
+    original = source.read_text(encoding="utf-8")
+    edited = []
+    for i in range(ROUNDS):
+        source.write_text(original.replace("互联网是人类文明发展的重要成果", "互联网是人类文明发展的重要成果" * (i % 2 + 1), 1),
+                          encoding="utf-8")
+        edited.append(run(make)[0])
+    epub_only = [run([CJKPRESS, "build", str(content / "book"), "--out", str(out), "--formats", "epub"])[0]
+                 for _ in range(ROUNDS)]
+    return {"make_nothing_changed": statistics.median(nothing),
+            "make_after_editing_a_paragraph": statistics.median(edited),
+            "epub_only_rebuild": statistics.median(epub_only)}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="cjkpress-bench-") as tmp:
+        work = Path(tmp)
+        results = {"seed": side_by_side(work), "scale": scale(work), "incremental": incremental(work)}
+    seed, growth, edits = results["seed"], results["scale"], results["incremental"]
+    measured = {
+        "cjkpress ÷ WeasyPrint floor": seed["cjkpress"]["median"] / seed["WeasyPrint floor"]["median"],
+        "cjkpress ÷ Typst": seed["cjkpress"]["median"] / seed["Typst"]["median"],
+        "16× time ÷ (16 × 1× time)": growth["16x"]["seconds"] / (16 * growth["1x"]["seconds"]),
+        "16× peak memory (MB)": growth["16x"]["peak_mb"],
+        "make with nothing changed (s)": edits["make_nothing_changed"],
+        "EPUB-only rebuild (s)": edits["epub_only_rebuild"],
+        "EPUB size (MB)": seed["sizes_kb"]["cjkpress EPUB"] / 1024,
+        "PDF size ÷ Typst's": seed["sizes_kb"]["cjkpress PDF"] / seed["sizes_kb"]["Typst PDF"],
+    }
+    results["targets"] = {name: {"measured": round(value, 3), "target": TARGETS[name], "met": value <= TARGETS[name]}
+                          for name, value in measured.items()}
+    (ROOT / "build").mkdir(exist_ok=True)
+    (ROOT / "build" / "bench.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(table(results))
+
+
+def table(results: dict) -> str:
+    seed = results["seed"]
+    lines = [f"The seed, {ROUNDS} alternating runs each (median, min–max, peak memory):"]
+    for name, r in seed.items():
+        if name != "sizes_kb":
+            lines.append(f"  {name:18} {r['median']:6.2f} s  ({r['min']:.2f}–{r['max']:.2f})  {r['peak_mb']:6.0f} MB")
+    lines.append("  sizes: " + ", ".join(f"{name} {kb} KB" for name, kb in seed["sizes_kb"].items()))
+    lines.append("Scale (copies of the seed's chapters):")
+    for name, r in results["scale"].items():
+        lines.append(f"  {name:4} {r['pages']:5} pages  {r['seconds']:6.2f} s  {r['peak_mb']:6.0f} MB")
+    lines.append("Editing:")
+    lines += [f"  {name.replace('_', ' ')}: {seconds:.2f} s" for name, seconds in results["incremental"].items()]
+    lines.append("Targets:")
+    for name, r in results["targets"].items():
+        lines.append(f"  {'met ' if r['met'] else 'MISS'} {name}: {r['measured']} (target ≤ {r['target']})")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
