@@ -10,8 +10,9 @@ SYSTEM := $(VENV)/.system
 # Debian packages: CJK fonts, HarfBuzz's subsetter (WeasyPrint subsets fonts
 # about 9x slower without it), Pango for WeasyPrint, fontconfig to find fonts,
 # poppler's pdftotext and pdftoppm (the tests read the PDF as a reader would),
-# Chromium (DAISY Ace and the reading-system tests render the EPUB in it).
-SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium
+# Chromium (DAISY Ace and the reading-system tests render the EPUB in it),
+# Ghostscript's ICC profiles (the print edition's CMYK output intent).
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium libgs-common
 
 # Books are the folders of CONTENT holding a source.txt; outputs go to OUT.
 CONTENT ?= content
@@ -20,12 +21,14 @@ BOOKS := $(patsubst $(CONTENT)/%/source.txt,%,$(wildcard $(CONTENT)/*/source.txt
 PDFS := $(BOOKS:%=$(OUT)/%.pdf)
 EPUBS := $(BOOKS:%=$(OUT)/%.epub)
 HTMLS := $(BOOKS:%=$(OUT)/%.html)
+PRINTS := $(BOOKS:%=$(OUT)/%-print.pdf)
 # Anything that can change an output: the code, the templates, the styles.
 ENGINE := $(wildcard cjkpress/*.py templates/* styles/*) $(READY)
 
-.PHONY: all pdf epub html test check bench clean setup
-all: pdf epub
+.PHONY: all pdf epub html print test check bench clean setup
+all: pdf epub print
 pdf: $(PDFS)
+print: $(PRINTS)
 epub: $(EPUBS)
 html: $(HTMLS)
 setup: $(READY)
@@ -40,6 +43,9 @@ $(OUT)/%.pdf: $(BOOK_FILES) $(filter-out $(EPUB_ONLY),$(ENGINE))
 	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats pdf
 $(OUT)/%.epub: $(OUT)/%.pdf $(BOOK_FILES) $(ENGINE)
 	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats epub
+# The print edition (PDF/X-4, bleed and crop marks): the same layout, rendered again.
+$(OUT)/%-print.pdf: $(BOOK_FILES) $(filter-out $(EPUB_ONLY),$(ENGINE))
+	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats print
 $(OUT)/%.html: $(BOOK_FILES) $(ENGINE)
 	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats html
 

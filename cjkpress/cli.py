@@ -9,8 +9,9 @@ from pathlib import Path
 from . import __version__, edition
 from .book import load
 from .errors import InputError
+from .output import atomic
 
-FORMATS = ("pdf", "epub", "html")
+FORMATS = ("pdf", "epub", "html", "print")
 
 
 def formats(value: str) -> list[str]:
@@ -28,7 +29,8 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build the outputs of one book")
     build.add_argument("path", type=Path, help="a book folder (source.txt, book.yaml) or a bare .txt")
     build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
-    build.add_argument("--formats", type=formats, default=["pdf", "epub"], help="pdf,epub,html (default: pdf,epub)")
+    build.add_argument("--formats", type=formats, default=["pdf", "epub"],
+                       help="pdf (screen), print (PDF/X for the printer), epub, html (default: pdf,epub)")
     build.add_argument("--encoding", help="the text's encoding when it is not UTF-8 or UTF-16, e.g. gb18030")
     check = sub.add_parser("check", help="preflight typeset PDFs against the clreq rules")
     check.add_argument("pdfs", type=Path, nargs="+", metavar="PDF", help="PDFs to check")
@@ -40,7 +42,7 @@ def build(path: Path, out: Path, chosen: list[str], encoding: str | None = None)
     # The EPUB takes its page list and cover from the PDF's layout: one layout
     # serves both, or the record of the PDF built last from the same inputs.
     layout = None
-    if "pdf" in chosen or ("epub" in chosen and not (layout := edition.recorded(book, out))):
+    if {"pdf", "print"} & set(chosen) or ("epub" in chosen and not (layout := edition.recorded(book, out))):
         # Imported on demand: WeasyPrint alone takes most of a second to import.
         from .pdf import layout as typeset
 
@@ -49,9 +51,12 @@ def build(path: Path, out: Path, chosen: list[str], encoding: str | None = None)
         layout = typeset(book)
         print(f"cjkpress: {len(layout.document.pages)} pages ({time.monotonic() - started:.1f} s)", file=sys.stderr)
     for fmt in chosen:
-        target = out / f"{book.slug}.{fmt}"
+        target = out / (f"{book.slug}-print.pdf" if fmt == "print" else f"{book.slug}.{fmt}")
         started = time.monotonic()
-        if fmt == "pdf":
+        if fmt == "print":
+            with atomic(target) as tmp:
+                tmp.write_bytes(layout.print_pdf())
+        elif fmt == "pdf":
             layout.write(target)
             edition.record(book, out, layout.pdf, layout)
         elif fmt == "epub":

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from weasyprint import HTML, Document
+from weasyprint import CSS, HTML, Document
 from weasyprint.formatting_structure import boxes
 from weasyprint.urls import URLFetcher
 
-from . import actualtext
+from . import engine
 from . import fonts, render
 from .edition import render_cover
 from .output import atomic
@@ -35,16 +35,32 @@ class LocalFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+# The CMYK profile of the print edition's output intent (Debian's libgs-common).
+ICC = Path("/usr/share/color/icc/ghostscript")
+
+
 @dataclass
 class Layout:
     """The typeset book: WeasyPrint's pages, where each printed body page begins, its cover."""
 
     document: Document
     pages: list[PageStart]
+    source: HTML  # the parsed book, which the print edition renders again
+    identifier: str
 
     @cached_property
     def pdf(self) -> bytes:
-        return self.document.write_pdf()
+        """The screen edition: tagged for assistive technology (PDF/UA-1)."""
+        return self.document.write_pdf(pdf_variant="pdf/ua-1")
+
+    def print_pdf(self) -> bytes:
+        """The print edition: the same pages with bleed, crop marks and CMYK colours (PDF/X-4)."""
+        profiles = {}  # filled by the style sheet's @color-profile: the output intent
+        edition = CSS(filename=render.STYLES / "print-edition.css", url_fetcher=self.source.url_fetcher,
+                      color_profiles=profiles)
+        document = self.source.render(stylesheets=[edition], color_profiles=profiles)
+        with engine.named(self.identifier + "#print"):
+            return document.write_pdf(pdf_variant="pdf/x-4")
 
     @cached_property
     def cover(self) -> bytes:
@@ -61,9 +77,10 @@ def layout(book: Book) -> Layout:
                     book.metadata.language)
     setter = Setter(shaper, render.grid(book.design).chars)
     html = render.book_html(book, asset_url=lambda path: path.resolve().as_uri(), setter=setter)
-    fetcher = LocalFetcher([book_dir, render.TEMPLATES, render.STYLES])
-    document = HTML(string=html, base_url=str(book_dir), url_fetcher=fetcher).render()
-    return Layout(document, page_starts(document))
+    fetcher = LocalFetcher([book_dir, render.TEMPLATES, render.STYLES, ICC])
+    source = HTML(string=html, base_url=str(book_dir), url_fetcher=fetcher)
+    document = source.render()
+    return Layout(document, page_starts(document), source, book.metadata.identifier)
 
 
 def write_pdf(book: Book, out: Path) -> Layout:
@@ -114,7 +131,7 @@ def page_starts(document: Document) -> list[PageStart]:
             line = int(box.element.get("data-line"))
             starts.append((line, consumed.get(box.element, 0) if isinstance(box, boxes.LineBox) else 0))
         for set_line in set_lines(page._page_box):
-            consumed[set_line.element] = consumed.get(set_line.element, 0) + len(actualtext.line_text(set_line))
+            consumed[set_line.element] = consumed.get(set_line.element, 0) + len(engine.line_text(set_line))
     # Blank pages take the next start; a blank last page the previous one.
     for i in reversed(range(len(starts))):
         if starts[i] is None:

@@ -182,14 +182,18 @@ def test_preflight_passes(pdf_path):
     assert report.ok, report.format()
 
 
-def test_actualtext_extension_is_installed():
-    # cjkpress.actualtext replaces one WeasyPrint function; if WeasyPrint's
-    # drawing moved, the verbatim pdftotext test above fails with it.
+def test_engine_extensions_are_installed():
+    # cjkpress.engine replaces three WeasyPrint functions; if WeasyPrint's
+    # drawing or tagging moved, the pdftotext and structure tests fail with it.
+    import weasyprint.document
     import weasyprint.draw
+    import weasyprint.pdf.tags
 
-    from cjkpress import actualtext
+    from cjkpress import engine
 
-    assert weasyprint.draw.draw_inline_level is actualtext.draw_inline_level
+    assert weasyprint.draw.draw_inline_level is engine.draw_inline_level
+    assert weasyprint.document.draw_page is engine.draw_page
+    assert weasyprint.pdf.tags._build_box_tree is engine.build_box_tree
 
 
 def test_page_starts_are_the_tops_of_the_printed_pages(layout, pages, book):

@@ -1,0 +1,126 @@
+"""cjkpress's extensions of WeasyPrint 70, kept in one place and pinned to that version.
+
+1. Each line set by cjkpress.typeset carries its text as /ActualText. The
+   spacing that setting adds (a quarter em between Han and Latin, the
+   justification) is drawn as gaps between glyphs, and text extractors guess
+   word breaks from gaps: poppler's pdftotext inserts a space wherever one
+   exceeds about 0.1 em, so "2021年" would be copied as "2021 年". With the
+   line's own text as ActualText, copying, searching and pdftotext return
+   exactly the source text.
+2. In a tagged PDF, page furniture (running heads, folios: the page's margin
+   boxes) is marked as artifacts, outside the structure tree, as PDF/UA asks;
+   WeasyPrint tags it like content and leaves it out of the tree.
+3. The table of contents is tagged TOC and TOCI, not as a list.
+4. The XMP document id that WeasyPrint draws at random for PDF/X is derived
+   from the book's identifier, so the print edition too is the same bytes
+   from the same sources.
+
+These patch four functions of WeasyPrint's drawing, tagging and metadata
+code, so the module refuses any other WeasyPrint version.
+"""
+
+import uuid
+from contextlib import contextmanager
+
+import pydyf
+import weasyprint
+import weasyprint.document
+import weasyprint.draw as draw
+import weasyprint.pdf.metadata as metadata
+import weasyprint.pdf.tags as tags
+from weasyprint.formatting_structure import boxes
+
+WEASYPRINT = "70.0"
+SET_CLASS = "set"  # paragraphs set by cjkpress.typeset
+TOC_CLASSES = {"toc-list": "/TOC", "toc-entry": "/TOCI"}  # the contents' <ol> and <li>
+
+if weasyprint.__version__ != WEASYPRINT:
+    raise ImportError(
+        f"cjkpress.engine patches WeasyPrint {WEASYPRINT}'s drawing and tagging, "
+        f"not {weasyprint.__version__}: install the version pinned in requirements.txt"
+    )
+
+_draw_page = weasyprint.document.draw_page
+_draw_inline_level = draw.draw_inline_level
+_build_box_tree = tags._build_box_tree
+_furniture: set[int] = set()  # the text boxes in the margins of the page being drawn
+_name: str | None = None  # what the PDF being written is called, for its XMP ids
+
+
+def classes(box) -> list[str]:
+    element = getattr(box, "element", None)
+    return (element.get("class") or "").split() if element is not None else []
+
+
+def line_text(box) -> str:
+    if isinstance(box, boxes.TextBox):
+        return box.text
+    return "".join(line_text(child) for child in getattr(box, "children", ()))
+
+
+def text_boxes(box):
+    if isinstance(box, boxes.TextBox):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from text_boxes(child)
+
+
+def draw_page(page, stream):
+    # Text boxes, not line boxes: drawing works on copies of the lines, which share their text boxes.
+    _furniture.clear()
+    _furniture.update(id(text) for margin in page.children if isinstance(margin, boxes.MarginBox)
+                      for text in text_boxes(margin))
+    return _draw_page(page, stream)
+
+
+def draw_inline_level(stream, page, box, *args, **kwargs):
+    furniture = isinstance(box, boxes.LineBox) and any(id(text) in _furniture for text in text_boxes(box))
+    if furniture and stream._tags is not None:
+        # An artifact holds no tagged content: its text boxes get no marked-content ids.
+        marked, stream._tags = stream._tags, None
+        stream.begin_marked_content("Artifact")
+        try:
+            return _draw_inline_level(stream, page, box, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+            stream._tags = marked
+    if isinstance(box, boxes.LineBox) and SET_CLASS in classes(box):
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(line_text(box))}))
+        try:
+            return _draw_inline_level(stream, page, box, *args, **kwargs)
+        finally:
+            stream.end_marked_content()
+    return _draw_inline_level(stream, page, box, *args, **kwargs)
+
+
+def build_box_tree(box, parent, *args):
+    if isinstance(box, boxes.MarginBox):
+        return  # drawn as artifacts: nothing of it in the structure tree
+    for element in _build_box_tree(box, parent, *args):
+        role = next((TOC_CLASSES[c] for c in classes(box) if c in TOC_CLASSES), None)
+        if role and element["S"] in ("/L", "/LI"):
+            element["S"] = role
+        elif role and element["S"] == "/LBody":
+            element["S"] = "/Reference"  # a TOCI holds the reference to its heading
+        yield element
+
+
+@contextmanager
+def named(name: str):
+    """Within this block, WeasyPrint's "random" XMP ids derive from `name`."""
+    global _name
+    _name = name
+    try:
+        yield
+    finally:
+        _name = None
+
+
+def uuid4() -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, _name) if _name else uuid.uuid4()
+
+
+weasyprint.document.draw_page = draw_page
+metadata.uuid4 = uuid4
+draw.draw_inline_level = draw_inline_level
+tags._build_box_tree = build_box_tree

@@ -1,0 +1,143 @@
+"""The two PDF editions, read back as objects: a tagged screen PDF and a PDF/X print PDF."""
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+PT_PER_MM = 72 / 25.4
+
+
+@pytest.fixture(scope="session")
+def print_path(layout, tmp_path_factory):
+    out = tmp_path_factory.mktemp("print") / "book-print.pdf"
+    out.write_bytes(layout.print_pdf())
+    return out
+
+
+def structure(reader: PdfReader):
+    """Every structure element, depth first: (tag, element, page index)."""
+    pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    found = []
+
+    def walk(element, page):
+        element = element.get_object()
+        if "/Pg" in element:
+            page = pages[element.raw_get("/Pg").idnum]
+        if "/S" in element:
+            found.append((element["/S"], element, page))
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict):
+                walk(kid, page)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
+    return found
+
+
+def mcids(element) -> list[int]:
+    kids = element.get("/K", [])
+    result = []
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if isinstance(kid, int):
+            result.append(kid)
+        elif isinstance(kid, dict):
+            result += mcids(kid)
+    return result
+
+
+@pytest.fixture(scope="session")
+def screen(pdf_path):
+    return PdfReader(pdf_path)
+
+
+@pytest.fixture(scope="session")
+def marked_text(pdf_path):
+    """(page index, marked-content id) → text, and the text drawn as artifacts."""
+    by_mcid, artifacts = {}, []
+    with pdfplumber.open(pdf_path) as pdf:
+        for i, page in enumerate(pdf.pages):
+            for char in page.chars:
+                if char.get("tag") == "Artifact":
+                    artifacts.append((i, char["text"]))
+                elif char.get("mcid") is not None:
+                    by_mcid[i, char["mcid"]] = by_mcid.get((i, char["mcid"]), "") + char["text"]
+    return by_mcid, artifacts
+
+
+def test_headings_in_the_structure_tree_are_the_books(screen, marked_text, book):
+    by_mcid, _ = marked_text
+    headings = [(tag, "".join(by_mcid.get((page, m), "") for m in mcids(element)))
+                for tag, element, page in structure(screen) if tag in ("/H1", "/H2", "/H3")]
+    expected = []
+    for chapter in book.chapters:
+        expected.append(("/H1", chapter.heading))
+        expected += [("/H2", section.heading) for section in chapter.sections]
+    assert headings == expected
+
+
+def test_paragraphs_contents_and_furniture(screen, marked_text, book):
+    tags = [tag for tag, _, _ in structure(screen)]
+    assert tags.count("/P") >= len(book.paragraphs())
+    entries = sum(len(top.flat()) for top in book.contents())
+    assert tags.count("/TOCI") == entries and tags.count("/TOC") >= 1
+    assert "/L" not in tags[tags.index("/TOC"): tags.index("/TOC") + 2 * entries]
+    # Running heads and folios are artifacts, not content.
+    _, artifacts = marked_text
+    furniture = "".join(text for _, text in artifacts)
+    assert book.metadata.title in furniture and sum(c.heading in furniture for c in book.chapters) >= 4
+    assert "1" in furniture and "23" in furniture  # folios
+
+
+def test_screen_edition_is_marked_for_assistive_technology(screen):
+    root = screen.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert root["/Lang"] == "zh-Hans"
+    xmp = screen.xmp_metadata.rdf_root.toxml()
+    assert 'pdfuaid:part="1"' in xmp
+
+
+def test_print_edition_boxes(print_path):
+    reader = PdfReader(print_path)
+    for page in reader.pages:
+        trim = [float(v) / PT_PER_MM for v in page["/TrimBox"]]
+        bleed = [float(v) / PT_PER_MM for v in page["/BleedBox"]]
+        assert trim == pytest.approx([0, 0, 185, 260], abs=0.01)
+        assert bleed == pytest.approx([-3, -3, 188, 263], abs=0.01)
+        media = [float(v) / PT_PER_MM for v in page.mediabox]
+        assert media[0] <= -2.99 and media[2] >= 187.99
+
+
+def test_print_edition_is_pdf_x4_with_an_output_intent(print_path):
+    reader = PdfReader(print_path)
+    (intent,) = reader.trailer["/Root"]["/OutputIntents"]
+    intent = intent.get_object()
+    assert intent["/S"] == "/GTS_PDFX" and "/DestOutputProfile" in intent
+    assert intent["/DestOutputProfile"].get_object()["/N"] == 4  # a CMYK profile
+    assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in reader.xmp_metadata.rdf_root.toxml()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile3" in descriptor or "/FontFile2" in descriptor
+
+
+def test_both_editions_have_the_same_pages(pdf_path, print_path):
+    def texts(path):
+        with pdfplumber.open(path) as pdf:
+            return ["".join(c["text"] for c in page.chars) for page in pdf.pages]
+
+    screen, printed = texts(pdf_path), texts(print_path)
+    assert len(screen) == len(printed) and screen == printed
+
+
+def test_print_edition_is_reproducible(layout, print_path):
+    assert layout.print_pdf() == print_path.read_bytes()
+
+
+def test_print_colours_are_cmyk(print_path):
+    with pdfplumber.open(print_path) as pdf:
+        cover = pdf.pages[0]
+        colours = {tuple(c["non_stroking_color"] or ()) for c in cover.chars} | {
+            tuple(r.get("non_stroking_color") or ()) for r in cover.rects}
+    assert colours and all(len(colour) == 4 for colour in colours if colour)
