@@ -60,13 +60,6 @@ test: check
 ACE := .tools/node_modules/.bin/ace-cli
 CHROMIUM := /usr/bin/chromium
 ACE_CHROMIUM := .tools/chromium
-# Ace's verdict from its report.json: every violation on a line; failure if any.
-ACE_VERDICT := import json, sys; r = json.load(open(sys.argv[1])); \
-  v = [" | ".join((a["earl:testSubject"]["url"], b["earl:test"]["earl:impact"], b["earl:test"]["dct:title"], \
-  b["earl:result"]["dct:description"])) for a in r["assertions"] for b in a["assertions"]]; \
-  print("DAISY Ace, %s: %d violations" % (sys.argv[2], len(v)), *v, sep="\n  "); \
-  sys.exit(bool(v) or r["earl:result"]["earl:outcome"] != "pass")
-
 # The preflight of every PDF (clreq rules, read from the PDF itself), then on
 # every EPUB: EPUBCheck (the official jar, warnings as failures) and DAISY Ace
 # (any violation fails, listed one a line; the full report in $(OUT)/ace/<book>/).
@@ -77,7 +70,7 @@ check: $(PDFS) $(EPUBS) $(ACE) $(ACE_CHROMIUM)
 	@for f in $(EPUBS); do \
 	  report=$(OUT)/ace/$$(basename "$$f" .epub); \
 	  PUPPETEER_EXECUTABLE_PATH=$(CURDIR)/$(ACE_CHROMIUM) $(ACE) --silent --force --outdir "$$report" "$$f" || exit 1; \
-	  $(BIN)/python -c '$(ACE_VERDICT)' "$$report/report.json" "$$f" || exit 1; \
+	  $(BIN)/python -m cjkpress.ace "$$report/report.json" "$$f" || exit 1; \
 	done
 
 $(ACE):

@@ -98,7 +98,9 @@ def texts(book: Book):
                 yield block.lead, block.line, "heading_font"
                 yield block.rest, block.line, "body_font"
                 yield from ((note.text, note.line, "body_font") for note in block.notes)
-            elif isinstance(block, (Subheading, Box)):
-                yield getattr(block, "heading", getattr(block, "title", "")), block.line, "heading_font"
+            elif isinstance(block, Subheading):
+                yield block.heading, block.line, "heading_font"
+            elif isinstance(block, Box):
+                yield block.title, block.line, "heading_font"
             elif isinstance(block, Figure):
                 yield block.caption, block.line, "heading_font"

@@ -18,7 +18,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
 
-from cjkpress import epub, fonts
+from cjkpress import ace, epub, fonts
 from cjkpress.edition import render_cover
 from cjkpress.book import load
 from cjkpress.errors import InputError
@@ -127,9 +127,7 @@ def test_ace_finds_nothing(epub_path, tmp_path):
                          env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(ACE_CHROMIUM)}, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     report = json.loads((tmp_path / "report.json").read_text())
-    violations = [(a["earl:testSubject"]["url"], v["earl:test"]["dct:title"], v["earl:result"]["dct:description"])
-                  for a in report["assertions"] for v in a["assertions"]]
-    assert not violations
+    assert not ace.violations(report)
     assert report["earl:result"]["earl:outcome"] == "pass"
     assert report["properties"]["hasPageBreaks"]
 
@@ -390,3 +388,14 @@ def test_interrupted_write_keeps_the_previous_file(book, layout, tmp_path, monke
         epub.write_epub(book, out, layout)
     assert list(tmp_path.iterdir()) == [out]
     assert out.read_bytes() == b"previous build"
+
+
+def test_ace_verdict_fails_on_a_violation(tmp_path, capsys):
+    violation = {"earl:test": {"earl:impact": "serious", "dct:title": "epub-lang"},
+                 "earl:result": {"dct:description": "no xml:lang"}}
+    report = {"earl:result": {"earl:outcome": "fail"},
+              "assertions": [{"earl:testSubject": {"url": "package.opf"}, "assertions": [violation]}]}
+    (tmp_path / "report.json").write_text(json.dumps(report))
+    assert ace.main([str(tmp_path / "report.json"), "book.epub"]) == 1
+    printed = capsys.readouterr().out
+    assert "1 violations" in printed and "package.opf | serious | epub-lang | no xml:lang" in printed

@@ -1,0 +1,31 @@
+"""DAISY Ace's verdict on an EPUB, from the report.json it writes: `python -m cjkpress.ace REPORT EPUB`.
+
+Ace exits 0 even when it finds violations, so `make check` reads the report:
+every violation on a line, and a failure if there is any.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+
+def violations(report: dict) -> list[str]:
+    """Each violation as "file | impact | rule | description"."""
+    return [
+        " | ".join((checked["earl:testSubject"]["url"], found["earl:test"]["earl:impact"],
+                    found["earl:test"]["dct:title"], found["earl:result"]["dct:description"]))
+        for checked in report["assertions"]
+        for found in checked["assertions"]
+    ]
+
+
+def main(argv: list[str]) -> int:
+    report_path, epub = argv
+    report = json.loads(Path(report_path).read_text(encoding="utf-8"))
+    found = violations(report)
+    print(f"DAISY Ace, {epub}: {len(found)} violations", *found, sep="\n  ")
+    return 1 if found or report["earl:result"]["earl:outcome"] != "pass" else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
