@@ -144,19 +144,11 @@ def test_print_colours_are_cmyk(print_path):
 
 
 def test_figures_are_tagged_with_their_alt_text(tmp_path):
-    from PIL import Image
-
     from cjkpress.book import load
     from cjkpress.pdf import layout
+    from conftest import figure_book
 
-    folder = tmp_path / "figure-book"
-    (folder / "images").mkdir(parents=True)
-    Image.new("RGB", (40, 30), "red").save(folder / "images" / "chart.png")
-    (folder / "source.txt").write_text(
-        "测试白皮书\n（2023年3月）\n测试机构\n目录\n前言\n一、图表\n"
-        "前言\n这是前言。\n一、图表\n[image: https://example.org/a/chart.png]\n图1 网民规模\n图表之后的段落。\n",
-        encoding="utf-8",
-    )
+    folder = figure_book(tmp_path / "figure-book", caption="图1 网民规模")
     pdf = tmp_path / "figure-book.pdf"
     pdf.write_bytes(layout(load(folder)).pdf)
     figures = [element for tag, element, _ in structure(PdfReader(pdf)) if tag == "/Figure"]

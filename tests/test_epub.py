@@ -24,6 +24,7 @@ from cjkpress.book import load
 from cjkpress.errors import InputError
 from cjkpress.pdf import layout as typeset
 from cjkpress.render import grid
+from conftest import figure_book
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -345,14 +346,7 @@ def test_missing_font_family_is_an_input_error():
 
 
 def test_figure_is_packaged(tmp_path):
-    folder = tmp_path / "figure-book"
-    (folder / "images").mkdir(parents=True)
-    Image.new("RGB", (4, 3), "red").save(folder / "images" / "chart.png")
-    (folder / "source.txt").write_text(
-        "测试白皮书\n（2023年3月）\n测试机构\n目录\n前言\n一、图表\n"
-        "前言\n这是前言。\n一、图表\n[image: https://example.org/a/chart.png]\n图表之后的段落。\n",
-        encoding="utf-8",
-    )
+    folder = figure_book(tmp_path / "figure-book")
     out = tmp_path / "figure-book.epub"
     book = load(folder)
     epub.write_epub(book, out, typeset(book))
