@@ -209,3 +209,12 @@ def test_page_starts_are_the_tops_of_the_printed_pages(layout, pages, book):
             area = pages[first_body + int(start.label)][0]
         # pdfplumber reads the quarter em between Han and digits as a space.
         assert re.sub(r"\s", "", area).startswith(expected), (start, area[:20])
+
+
+def test_front_matter_titles_are_centred(pdf_path, book):
+    with pdfplumber.open(pdf_path) as pdf:
+        for number in (0, 2):  # the cover and the title page
+            page = pdf.pages[number]
+            title = [c for c in page.chars if c["text"] in book.metadata.title and c["size"] > 15]
+            middle = (min(c["x0"] for c in title) + max(c["x1"] for c in title)) / 2
+            assert middle == pytest.approx(page.width / 2, abs=2), number
