@@ -39,13 +39,11 @@ BOOK_FILES = $$(wildcard $(CONTENT)/$$*/*) $$(wildcard $(CONTENT)/$$*/images/*)
 # the record the PDF build leaves (no second layout), and alone when only the
 # EPUB's own files changed.
 EPUB_ONLY := cjkpress/epub.py styles/epub.css $(wildcard templates/epub/*)
-$(OUT)/%.pdf: $(BOOK_FILES) $(filter-out $(EPUB_ONLY),$(ENGINE))
-	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats pdf
+# The two PDF editions come from one layout, in one command.
+$(OUT)/%.pdf $(OUT)/%-print.pdf &: $(BOOK_FILES) $(filter-out $(EPUB_ONLY),$(ENGINE))
+	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats pdf,print
 $(OUT)/%.epub: $(OUT)/%.pdf $(BOOK_FILES) $(ENGINE)
 	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats epub
-# The print edition (PDF/X-4, bleed and crop marks): the same layout, rendered again.
-$(OUT)/%-print.pdf: $(BOOK_FILES) $(filter-out $(EPUB_ONLY),$(ENGINE))
-	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats print
 $(OUT)/%.html: $(BOOK_FILES) $(ENGINE)
 	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats html
 
