@@ -62,15 +62,14 @@ def summary(samples: list[tuple[float, float]]) -> dict:
 def contestants(work: Path) -> dict[str, list[str]]:
     """The commands compared on the seed, each making its outputs in `work`."""
     sys.path.insert(0, str(ROOT))
-    from cjkpress import fonts, render
+    from cjkpress import render
     from cjkpress.book import load
     from cjkpress.typeset import Setter, Shaper
 
     book = load(SEED)
     # The engine floor: WeasyPrint alone, on the very HTML cjkpress hands it.
-    shaper = Shaper(fonts.find(book.design.body_font), fonts.find(book.design.heading_font, bold=True),
-                    book.metadata.language)
-    html = render.book_html(book, lambda path: path.resolve().as_uri(), Setter(shaper, render.grid(book.design).chars))
+    setter = Setter(Shaper.for_design(book.design, book.metadata.language), render.grid(book.design).chars)
+    html = render.book_html(book, lambda path: path.resolve().as_uri(), setter)
     (work / "floor.html").write_text(html, encoding="utf-8")
     (work / "book.typ").write_text(typst_source(book), encoding="utf-8")
     commands = {

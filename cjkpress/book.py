@@ -5,6 +5,7 @@ A book is either a folder holding `source.txt` and `book.yaml` (and
 own title block.
 """
 
+import logging
 import uuid
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from . import fonts
 from .errors import InputError
 from .reader import RunInRule, read
 from .tree import Book, Box, Design, Figure, Metadata, Paragraph, Subheading
+
+log = logging.getLogger(__name__)
 
 SOURCE = "source.txt"
 CONFIG = "book.yaml"
@@ -65,26 +68,32 @@ def load(path: Path, encoding: str | None = None) -> Book:
         page_height=height,
         body_font=config.design["body_font"],
         heading_font=config.design["heading_font"],
+        fallback_font=config.design["fallback_font"],
     )
     book = Book(slug, source, metadata, design, document.chapters)
     # A missing family, or a character the fonts lack, would otherwise be drawn
     # silently in some other font, or as a box.
     faces = {}
-    for key, bold in (("body_font", False), ("heading_font", True)):
+    for key, bold in (("body_font", False), ("heading_font", True), ("fallback_font", False)):
         try:
-            faces[key] = fonts.find(config.design[key], bold=bold)
+            faces[key] = fonts.find(config.design[key], bold=bold) if config.design[key] else None
         except InputError as err:
             raise InputError(err.message, config.path, config.line(f"design.{key}")) from None
+    fallback = fonts.code_points(faces["fallback_font"]) if faces["fallback_font"] else ()
     for text, line, key in texts(book):
         drawn = fonts.code_points(faces[key])
-        for char in text:
-            if not char.isspace() and ord(char) not in drawn:
-                raise InputError(
-                    f"character “{char}” (U+{ord(char):04X}) is not in the font {faces[key].family}; "
-                    f"replace it, or choose a font that has it (design.{key} in book.yaml)",
-                    source,
-                    line,
-                )
+        for char in sorted({c for c in text if not c.isspace() and ord(c) not in drawn}, key=text.index):
+            where = f"character “{char}” (U+{ord(char):04X}) is not in the font {faces[key].family}"
+            if ord(char) in fallback:
+                log.warning("%s:%d: %s; it is drawn in the fallback font %s", source, line, where,
+                            faces["fallback_font"].family)
+                continue
+            raise InputError(
+                f"{where}; replace it, or choose a font that has it (design.{key} in book.yaml), "
+                "or name one for such characters (design.fallback_font)",
+                source,
+                line,
+            )
     return book
 
 

@@ -46,13 +46,15 @@ DESIGN_SCHEMA = {
     "page_size": (str, f"one of {', '.join(PAGE_SIZES)}, or '185mm 260mm'"),
     "body_font": (str, "fontconfig family of the body text"),
     "heading_font": (str, "fontconfig family of headings and run-in heads"),
+    "fallback_font": (str, "a family for the characters the other two lack (each use is warned)"),
 }
 RUN_IN_SCHEMA = {
     "max_length": (int, "the longest lead sentence, in characters"),
     "include": (list, "lead sentences always set as run-in heads"),
     "exclude": (list, "lead sentences never set as run-in heads"),
 }
-DEFAULT_DESIGN = {"page_size": "16开", "body_font": "Noto Serif CJK SC", "heading_font": "Noto Sans CJK SC"}
+DEFAULT_DESIGN = {"page_size": "16开", "body_font": "Noto Serif CJK SC", "heading_font": "Noto Sans CJK SC",
+                  "fallback_font": ""}
 
 
 @dataclass

@@ -117,10 +117,16 @@ def write_epub(book: Book, out: Path, layout: "Layout | Edition") -> None:
     # uses embedded fonts shows nothing for a character the font lacks.
     text = "".join("".join(etree.fromstring(data).itertext()) for data in documents.values())
     body, heading = (font_resource(face, fonts.subset_otf(face, text)) for face in faces)
+    fallback_face = fonts.find(book.design.fallback_font) if book.design.fallback_font else None
+    # The fallback face only for what the others lack (book.load has warned of each).
+    lacking = "".join(c for c in set(text) if fallback_face and not all(ord(c) in fonts.code_points(f) for f in faces))
+    fallback = font_resource(fallback_face, fonts.subset_otf(fallback_face, lacking)) if lacking else None
     css = render("epub/book.css", body=faces[0], heading=faces[1], body_src=relative(body.href, CSS),
-                 heading_src=relative(heading.href, CSS), stylesheet=stylesheet("epub.css"))
-    # One file when both roles resolve to the same face.
-    resources = {r.href: r for r in [Resource(CSS, "text/css", css.encode()), body, heading, *images.values()]}
+                 heading_src=relative(heading.href, CSS), fallback=fallback_face if fallback else None,
+                 fallback_src=relative(fallback.href, CSS) if fallback else "", stylesheet=stylesheet("epub.css"))
+    fonts_used = [body, heading] + ([fallback] if fallback else [])
+    # One file when two roles resolve to the same face.
+    resources = {r.href: r for r in [Resource(CSS, "text/css", css.encode()), *fonts_used, *images.values()]}
 
     package = metadata(book)
     for href, data in documents.items():

@@ -13,7 +13,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.urls import URLFetcher
 
 from . import engine
-from . import fonts, render
+from . import render
 from .edition import render_cover
 from .output import atomic
 from .tree import Book, PageStart
@@ -73,9 +73,7 @@ class Layout:
 
 def layout(book: Book) -> Layout:
     book_dir = book.source.parent
-    shaper = Shaper(fonts.find(book.design.body_font), fonts.find(book.design.heading_font, bold=True),
-                    book.metadata.language)
-    setter = Setter(shaper, render.grid(book.design).chars)
+    setter = Setter(Shaper.for_design(book.design, book.metadata.language), render.grid(book.design).chars)
     html = render.book_html(book, asset_url=lambda path: path.resolve().as_uri(), setter=setter)
     fetcher = LocalFetcher([book_dir, render.TEMPLATES, render.STYLES, ICC])
     source = HTML(string=html, base_url=str(book_dir), url_fetcher=fetcher)

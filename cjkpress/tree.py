@@ -150,6 +150,7 @@ class Design:
     page_height: float  # mm
     body_font: str  # fontconfig family names
     heading_font: str
+    fallback_font: str = ""  # for characters the other two lack; "" for none
     font_size: float = 10.5  # pt: 五号
     line_height: float = 1.75  # times the font size
 

@@ -29,8 +29,9 @@ from functools import cache
 
 import uharfbuzz as hb
 
+from . import fonts
 from .fonts import Face
-from .tree import Paragraph
+from .tree import Design, Paragraph
 
 OPENING = "“‘（《〈【「『〔"
 # Closing brackets and stops: in Simplified Chinese all of them sit in the left
@@ -121,9 +122,17 @@ def compressed(units: list[Unit]) -> list[bool]:
 class Shaper:
     """Advance widths in em, from HarfBuzz and the fonts WeasyPrint will embed."""
 
-    def __init__(self, body: Face, lead: Face, language: str):
+    def __init__(self, body: Face, lead: Face, language: str, fallback: Face | None = None):
         self.fonts = {False: self.load(body), True: self.load(lead)}
+        self.faces = {False: body, True: lead}
+        self.fallback = self.load(fallback) if fallback else None
         self.language = language
+
+    @classmethod
+    def for_design(cls, design: Design, language: str) -> "Shaper":
+        """The fonts `design` names: body, bold heading face for run-in heads, fallback if any."""
+        fallback = fonts.find(design.fallback_font) if design.fallback_font else None
+        return cls(fonts.find(design.body_font), fonts.find(design.heading_font, bold=True), language, fallback)
 
     @staticmethod
     @cache
@@ -133,6 +142,8 @@ class Shaper:
     @cache
     def width(self, text: str, lead: bool, halt: bool) -> float:
         font = self.fonts[lead]
+        if self.fallback and any(ord(c) not in fonts.code_points(self.faces[lead]) for c in text):
+            font = self.fallback  # drawn in the fallback font, as WeasyPrint will
         buffer = hb.Buffer()
         buffer.add_str(text)
         buffer.guess_segment_properties()

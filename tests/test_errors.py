@@ -219,3 +219,31 @@ def test_reader_returns_a_tree_or_an_input_error(tmp_path, text):
         read(text.encode("utf-8"), tmp_path / "paper.txt", tmp_path / "images")
     except InputError:
         pass
+
+
+def test_a_fallback_font_draws_what_the_others_lack(tmp_path):
+    """With design.fallback_font, a character the CJK faces lack is warned of and drawn in it, in every output."""
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "source.txt").write_text(TEXT.replace("互联网是人类文明发展的重要成果。", "互联网是人类文明发展的重要成果（CO₂）。", 1),
+                                     encoding="utf-8")
+    run = cjkpress("build", book, "--out", tmp_path / "stopped")
+    assert run.returncode == 1 and "“₂” (U+2082) is not in the font Noto Serif CJK SC" in run.stderr
+    assert "design.fallback_font" in run.stderr
+    (book / "book.yaml").write_text("design:\n  fallback_font: DejaVu Serif\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run = cjkpress("build", book, "--out", out, "--formats", "pdf,epub")
+    assert run.returncode == 0, run.stderr
+    assert f"{book / 'source.txt'}:34: character “₂” (U+2082)" in run.stderr and "fallback font DejaVu Serif" in run.stderr
+    pdftext = subprocess.run(["pdftotext", out / "book.pdf", "-"], capture_output=True, text=True).stdout
+    assert "（CO₂）" in pdftext.replace("\n", "")
+    from cjkpress.check import check
+
+    report = check(out / "book.pdf")
+    # The preflight names exactly that character as drawn in a fallback font, and nothing else.
+    assert [rule for rule, places in report.places.items() if places] == ["fallback-font"]
+    with zipfile.ZipFile(out / "book.epub") as epub:
+        names = epub.namelist()
+        css = epub.read("EPUB/styles/book.css").decode()
+    assert "EPUB/fonts/DejaVuSerif.otf" in names or "EPUB/fonts/DejaVuSerif.ttf" in names
+    assert '"DejaVu Serif"' in css

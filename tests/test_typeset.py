@@ -2,7 +2,6 @@
 
 import pytest
 
-from cjkpress import fonts
 from cjkpress.render import grid
 from cjkpress.tree import Paragraph
 from cjkpress.typeset import CLOSING, OPENING, Setter, Shaper
@@ -12,8 +11,7 @@ MEASURE = 38
 
 @pytest.fixture(scope="module")
 def setter(book):
-    shaper = Shaper(fonts.find(book.design.body_font), fonts.find(book.design.heading_font, bold=True), "zh-Hans")
-    return Setter(shaper, grid(book.design).chars)
+    return Setter(Shaper.for_design(book.design, "zh-Hans"), grid(book.design).chars)
 
 
 def line_text(line):
