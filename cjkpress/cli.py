@@ -8,7 +8,9 @@ from pathlib import Path
 
 from . import __version__, edition
 from .book import load
+from .tree import Book
 from .errors import InputError
+from .forked import forked
 from .output import atomic
 
 FORMATS = ("pdf", "epub", "html", "print")
@@ -50,25 +52,43 @@ def build(path: Path, out: Path, chosen: list[str], encoding: str | None = None)
         print(f"cjkpress: typesetting {book.slug} …", file=sys.stderr, flush=True)
         layout = typeset(book)
         print(f"cjkpress: {len(layout.document.pages)} pages ({time.monotonic() - started:.1f} s)", file=sys.stderr)
+
+    def epub_and_its_cover() -> bytes:
+        write(book, out, "epub", layout)
+        return layout.cover
+
+    # From a fresh layout, the EPUB (and the cover it needs) is written in a
+    # second process while this one writes the PDFs: the machine has two cores.
+    epub = forked(epub_and_its_cover) if {"pdf", "epub"} <= set(chosen) else None
+    cover = None
     for fmt in chosen:
-        target = out / (f"{book.slug}-print.pdf" if fmt == "print" else f"{book.slug}.{fmt}")
-        started = time.monotonic()
-        if fmt == "print":
-            with atomic(target) as tmp:
-                tmp.write_bytes(layout.print_pdf())
-        elif fmt == "pdf":
-            layout.write(target)
-            edition.record(book, out, layout.pdf, layout)
-        elif fmt == "epub":
-            from .epub import write_epub
-
-            write_epub(book, target, layout)
+        if fmt == "epub" and epub:
+            cover = epub()
         else:
-            from .html import write_html
+            write(book, out, fmt, layout)
+    if "pdf" in chosen:
+        edition.record(book, out, layout.pdf, edition.Edition(layout.pages, cover or layout.cover))
 
-            write_html(book, target)
-        size = target.stat().st_size
-        print(f"cjkpress: wrote {target} ({size / 1024:.0f} KB, {time.monotonic() - started:.1f} s)", file=sys.stderr)
+
+def write(book: Book, out: Path, fmt: str, layout) -> None:
+    """Write one output from the book and its layout, saying what was written and how long it took."""
+    target = out / (f"{book.slug}-print.pdf" if fmt == "print" else f"{book.slug}.{fmt}")
+    started = time.monotonic()
+    if fmt == "print":
+        with atomic(target) as tmp:
+            tmp.write_bytes(layout.print_pdf())
+    elif fmt == "pdf":
+        layout.write(target)
+    elif fmt == "epub":
+        from .epub import write_epub
+
+        write_epub(book, target, layout)
+    else:
+        from .html import write_html
+
+        write_html(book, target)
+    size = target.stat().st_size
+    print(f"cjkpress: wrote {target} ({size / 1024:.0f} KB, {time.monotonic() - started:.1f} s)", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

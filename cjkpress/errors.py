@@ -12,6 +12,10 @@ class InputError(Exception):
         self.path = path
         self.line = line
 
+    def __reduce__(self):
+        # Whole across processes (the EPUB may be written in a forked one).
+        return InputError, (self.message, self.path, self.line)
+
     def __str__(self) -> str:
         where = str(self.path) if self.path else "cjkpress"
         if self.line:

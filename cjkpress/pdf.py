@@ -64,7 +64,8 @@ class Layout:
 
     @cached_property
     def cover(self) -> bytes:
-        return render_cover(self.pdf)
+        # Page 1 alone: the same pixels as in the whole PDF, without waiting for the whole PDF.
+        return render_cover(self.document.copy(self.document.pages[:1]).write_pdf())
 
     def write(self, out: Path) -> None:
         with atomic(out) as tmp:

@@ -93,3 +93,19 @@ def test_epub_alone_uses_the_record_of_the_pdf(tmp_path):
     run = cjkpress("build", SEED, "--out", tmp_path, "--formats", "epub")
     assert run.returncode == 0 and "typesetting" in run.stderr
     assert (tmp_path / "cyberspace-rule-of-law.epub").read_bytes() == first
+
+
+def test_forked_task_returns_its_result_and_raises_its_error():
+    import pytest
+
+    from cjkpress.errors import InputError
+    from cjkpress.forked import forked
+
+    assert forked(lambda: 6 * 7)() == 42
+
+    def fails():
+        raise InputError("bad line", "paper.txt", 3)
+
+    with pytest.raises(InputError) as err:
+        forked(fails)()
+    assert str(err.value) == "paper.txt:3: bad line"
