@@ -60,8 +60,7 @@ def inputs_digest(book: Book) -> str:
     for path in files:
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
-    for family in (book.design.body_font, book.design.heading_font):
-        face = fonts.find(family)
+    for face in filter(None, fonts.for_design(book.design)):
         stat = Path(face.path).stat()
         digest.update(f"{face.path}:{face.index}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()

@@ -95,7 +95,7 @@ class Writer(epub.EpubWriter):
 
 def write_epub(book: Book, out: Path, layout: "Layout | Edition") -> None:
     """Write the EPUB of `book`; `layout` is the PDF's (or its record), for the cover image and the page list."""
-    faces = [fonts.find(book.design.body_font), fonts.find(book.design.heading_font, bold=True)]
+    *faces, fallback_face = fonts.for_design(book.design)
     when = fixed_time(book.metadata.date)
     images = figures(book)
     cover = Resource(COVER_IMAGE, "image/png", layout.cover)
@@ -117,7 +117,6 @@ def write_epub(book: Book, out: Path, layout: "Layout | Edition") -> None:
     # uses embedded fonts shows nothing for a character the font lacks.
     text = "".join("".join(etree.fromstring(data).itertext()) for data in documents.values())
     body, heading = (font_resource(face, fonts.subset_otf(face, text)) for face in faces)
-    fallback_face = fonts.find(book.design.fallback_font) if book.design.fallback_font else None
     # The fallback face only for what the others lack (book.load has warned of each).
     lacking = "".join(c for c in set(text) if fallback_face and not all(ord(c) in fonts.code_points(f) for f in faces))
     fallback = font_resource(fallback_face, fonts.subset_otf(fallback_face, lacking)) if lacking else None

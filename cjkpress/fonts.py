@@ -54,6 +54,12 @@ def find(family: str, bold: bool = False) -> Face:
     return Face(matched[0], path, face_index(path, postscript_name, int(index or 0)), postscript_name)
 
 
+def for_design(design) -> tuple[Face, Face, Face | None]:
+    """The faces a design (cjkpress.tree.Design) sets type in: body, bold heading, fallback or None."""
+    fallback = find(design.fallback_font) if design.fallback_font else None
+    return find(design.body_font), find(design.heading_font, bold=True), fallback
+
+
 def face_index(path: str, postscript_name: str, guess: int) -> int:
     """The index of the face named `postscript_name` in `path`.
 

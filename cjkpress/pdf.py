@@ -82,13 +82,6 @@ def layout(book: Book) -> Layout:
     return Layout(document, page_starts(document), source, book.metadata.identifier)
 
 
-def write_pdf(book: Book, out: Path) -> Layout:
-    """Typeset `book` into `out`; returns the layout for the other writers."""
-    typeset = layout(book)
-    typeset.write(out)
-    return typeset
-
-
 def traced(box) -> boxes.Box | None:
     """The first box on a page that came from a block with a source line: a heading or a set line."""
     element = getattr(box, "element", None)

@@ -131,8 +131,8 @@ class Shaper:
     @classmethod
     def for_design(cls, design: Design, language: str) -> "Shaper":
         """The fonts `design` names: body, bold heading face for run-in heads, fallback if any."""
-        fallback = fonts.find(design.fallback_font) if design.fallback_font else None
-        return cls(fonts.find(design.body_font), fonts.find(design.heading_font, bold=True), language, fallback)
+        body, lead, fallback = fonts.for_design(design)
+        return cls(body, lead, language, fallback)
 
     @staticmethod
     @cache

@@ -157,7 +157,7 @@ def test_preflight_passes(variants_pdf):
 def test_three_times_the_seed_builds(tmp_path):
     """A paper three times the seed's length: its chapters repeated under new numbers."""
     from cjkpress.check import check
-    from cjkpress.pdf import write_pdf
+    from cjkpress.pdf import layout as typeset
     from papers import repeat_chapters
 
     path = tmp_path / "triple.txt"
@@ -166,7 +166,8 @@ def test_three_times_the_seed_builds(tmp_path):
     book = load(path)
     assert len(book.chapters) == 20 and len(book.paragraphs()) == 74 + 2 * 69
     out = tmp_path / "triple.pdf"
-    layout = write_pdf(book, out)
+    layout = typeset(book)
+    layout.write(out)
     assert len(layout.document.pages) > 60
     report = check(out)
     assert report.ok, report.format()
