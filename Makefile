@@ -23,7 +23,7 @@ EPUBS := $(BOOKS:%=$(OUT)/%.epub)
 HTMLS := $(BOOKS:%=$(OUT)/%.html)
 PRINTS := $(BOOKS:%=$(OUT)/%-print.pdf)
 # Anything that can change an output: the code, the templates, the styles.
-ENGINE := $(wildcard cjkpress/*.py templates/* styles/*) $(READY)
+ENGINE := $(shell find cjkpress templates styles -type f -not -name '*.pyc') $(READY)
 
 .PHONY: all pdf epub html print test check bench clean setup
 all: pdf epub print
@@ -38,7 +38,7 @@ BOOK_FILES = $$(wildcard $(CONTENT)/$$*/*) $$(wildcard $(CONTENT)/$$*/images/*)
 # The EPUB's page list and cover come from the PDF: it is made after it, from
 # the record the PDF build leaves (no second layout), and alone when only the
 # EPUB's own files changed.
-EPUB_ONLY := cjkpress/epub.py styles/epub.css $(wildcard templates/epub/*)
+EPUB_ONLY := $(shell find cjkpress/writers/epub templates/epub -type f -not -name '*.pyc') styles/epub.css
 # The two PDF editions come from one layout, in one command.
 $(OUT)/%.pdf $(OUT)/%-print.pdf &: $(BOOK_FILES) $(filter-out $(EPUB_ONLY),$(ENGINE))
 	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats pdf,print
@@ -68,7 +68,7 @@ check: $(PDFS) $(EPUBS) $(ACE) $(ACE_CHROMIUM)
 	@for f in $(EPUBS); do \
 	  report=$(OUT)/ace/$$(basename "$$f" .epub); \
 	  PUPPETEER_EXECUTABLE_PATH=$(CURDIR)/$(ACE_CHROMIUM) $(ACE) --silent --force --outdir "$$report" "$$f" || exit 1; \
-	  $(BIN)/python -m cjkpress.ace "$$report/report.json" "$$f" || exit 1; \
+	  $(BIN)/python tests/ace.py "$$report/report.json" "$$f" || exit 1; \
 	done
 
 $(ACE):

@@ -62,16 +62,16 @@ def summary(samples: list[tuple[float, float]]) -> dict:
 def contestants(work: Path) -> dict[str, list[str]]:
     """The commands compared on the seed, each making its outputs in `work`."""
     sys.path.insert(0, str(ROOT))
-    from cjkpress import render
     from cjkpress.book import load
-    from cjkpress.typeset import Setter, Shaper
+    from cjkpress.typeset import set_paragraphs
+    from cjkpress.writers import Job
+    from cjkpress.writers.pdf import book_html
 
-    book = load(SEED)
+    book, design = load(SEED)
     # The engine floor: WeasyPrint alone, on the very HTML cjkpress hands it.
-    setter = Setter(Shaper.for_design(book.design, book.metadata.language), render.grid(book.design).chars)
-    html = render.book_html(book, lambda path: path.resolve().as_uri(), setter)
+    html = book_html(Job(book, design, work, lines=set_paragraphs(book, design)))
     (work / "floor.html").write_text(html, encoding="utf-8")
-    (work / "book.typ").write_text(typst_source(book), encoding="utf-8")
+    (work / "book.typ").write_text(typst_source(book, design), encoding="utf-8")
     commands = {
         "cjkpress": [CJKPRESS, "build", str(SEED), "--out", str(work / "cjkpress"), "--formats", "pdf,epub"],
         "WeasyPrint floor": [PYTHON, "-c", "import sys; from weasyprint import HTML; "

@@ -2,7 +2,7 @@
 
 import re
 
-from cjkpress.render import grid
+from cjkpress.design import Design, grid
 from cjkpress.tree import Book, Paragraph
 
 
@@ -13,11 +13,11 @@ def escape(text: str) -> str:
 
 def paragraph(p: Paragraph, heading_font: str) -> str:
     lead = f'#text(font: "{heading_font}", weight: "bold")[{escape(p.lead)}]' if p.lead else ""
-    return lead + escape(p.rest)
+    return lead + escape(p.text[len(p.lead):])
 
 
-def typst_source(book: Book) -> str:
-    g, design = grid(book.design), book.design
+def typst_source(book: Book, design: Design) -> str:
+    g = grid(design)
     out = [
         f"#set document(title: \"{book.metadata.title}\", author: \"{book.metadata.creator}\")",
         f"#set page(width: {design.page_width}mm, height: {design.page_height}mm, numbering: \"1\", "

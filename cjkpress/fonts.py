@@ -1,4 +1,4 @@
-"""Fonts: find an installed face through fontconfig, and subset it for embedding.
+"""Fonts: find an installed face through fontconfig, say which face draws a text, subset it for embedding.
 
 An EPUB reader shows embedded fonts only in its "publisher default" mode, and
 then only the embedded font: a subset that lacks a character used in the book
@@ -55,7 +55,7 @@ def find(family: str, bold: bool = False) -> Face:
 
 
 def for_design(design) -> tuple[Face, Face, Face | None]:
-    """The faces a design (cjkpress.tree.Design) sets type in: body, bold heading, fallback or None."""
+    """The faces a design (cjkpress.design.Design) sets type in: body, bold heading, fallback or None."""
     fallback = find(design.fallback_font) if design.fallback_font else None
     return find(design.body_font), find(design.heading_font, bold=True), fallback
 
@@ -100,3 +100,12 @@ def hb_face(face: Face) -> hb.Face:
 def code_points(face: Face):
     """The characters `face` can draw (a HarfBuzz set: `ord(char) in code_points(face)`)."""
     return hb_face(face).unicodes
+
+
+def face_for(text: str, face: Face, fallback: Face | None) -> Face | None:
+    """The face that draws `text` set in `face`: `face` when it has every character, else
+    the fallback when that has them (as WeasyPrint falls back to the next family), else None."""
+    for candidate in (face, fallback):
+        if candidate and all(ord(char) in code_points(candidate) for char in text):
+            return candidate
+    return None

@@ -1,11 +1,25 @@
-"""The document tree every writer shares: plain data, no behaviour beyond naming.
+"""The document tree: what every reader produces and every writer reads.
 
-Ids are ASCII and stable (`preface`, `ch-1`, `ch-1-2`, `conclusion`) so that
-links, bookmarks and EPUB fragment ids survive any reader.
+Plain data that imports nothing of cjkpress: blocks (headings, paragraphs,
+figures, boxes) hold inline nodes (text, strong, note calls). Ids are ASCII
+and stable (`preface`, `ch-1`, `ch-1-2`, `conclusion`) so that links,
+bookmarks and EPUB fragment ids survive any reader.
 """
 
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Set in the heading face; at a paragraph's start, its run-in head."""
+
+    content: tuple["Inline", ...]
 
 
 @dataclass(frozen=True)
@@ -17,15 +31,53 @@ class Note:
 
 
 @dataclass(frozen=True)
+class NoteRef:
+    """A note's call: its mark, printed where the text refers to the note."""
+
+    note: Note
+
+
+Inline = Text | Strong | NoteRef
+
+
+def plain(content: tuple[Inline, ...]) -> str:
+    """The text of inline nodes as published: a note call is its mark."""
+    return "".join(
+        node.text if isinstance(node, Text) else node.note.mark if isinstance(node, NoteRef) else plain(node.content)
+        for node in content
+    )
+
+
+def note_refs(content: tuple[Inline, ...]) -> list[Note]:
+    """The notes `content` calls, in order."""
+    notes = []
+    for node in content:
+        if isinstance(node, NoteRef):
+            notes.append(node.note)
+        elif isinstance(node, Strong):
+            notes.extend(note_refs(node.content))
+    return notes
+
+
+@dataclass(frozen=True)
 class Paragraph:
-    text: str  # the paragraph exactly as published, without its indent
+    content: tuple[Inline, ...]
     line: int  # source line, for messages
-    lead: str = ""  # run-in head: a prefix of `text` set in the heading face
-    notes: tuple[Note, ...] = ()  # the notes its marks (①…) refer to, in order
 
     @property
-    def rest(self) -> str:
-        return self.text[len(self.lead):]
+    def text(self) -> str:
+        """The paragraph exactly as published, without its indent."""
+        return plain(self.content)
+
+    @property
+    def lead(self) -> str:
+        """Its run-in head: the text of a Strong it opens with, else ""."""
+        first = self.content[0] if self.content else None
+        return plain(first.content) if isinstance(first, Strong) else ""
+
+    @property
+    def notes(self) -> list[Note]:
+        return note_refs(self.content)
 
 
 @dataclass(frozen=True)
@@ -103,6 +155,10 @@ class Chapter:
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks_in_order() if isinstance(b, Paragraph)]
 
+    def notes(self) -> list[Note]:
+        """The notes its paragraphs call, in reading order."""
+        return [note for p in self.paragraphs() for note in p.notes]
+
 
 @dataclass(frozen=True)
 class TocEntry:
@@ -144,41 +200,19 @@ class Metadata:
     credit: str = ""  # a closing credit after the text, "（新华社北京3月16日电）"
 
 
-@dataclass(frozen=True)
-class Design:
-    page_width: float  # mm
-    page_height: float  # mm
-    body_font: str  # fontconfig family names
-    heading_font: str
-    fallback_font: str = ""  # for characters the other two lack; "" for none
-    font_size: float = 10.5  # pt: 五号
-    line_height: float = 1.75  # times the font size
-
-
 @dataclass
 class Book:
     slug: str  # names the outputs
     source: Path
     metadata: Metadata
-    design: Design
     chapters: list[Chapter]
 
     def paragraphs(self) -> list[Paragraph]:
         return [p for c in self.chapters for p in c.paragraphs()]
 
+    def figures(self) -> list[Figure]:
+        """The figures with an image (a caption alone is text), in reading order."""
+        return [b for c in self.chapters for b in c.blocks_in_order() if isinstance(b, Figure) and b.path]
+
     def contents(self) -> list[TocEntry]:
         return contents(self.chapters)
-
-
-@dataclass(frozen=True)
-class PageStart:
-    """Where a printed page of the PDF begins, in terms of the tree (for the EPUB's page list).
-
-    `line` is the source line of the block at the top of the page (a chapter
-    or section heading, or a paragraph); `offset` counts the characters of that
-    paragraph set on earlier pages (0 when the page begins with the block).
-    """
-
-    label: str  # the folio printed on the page
-    line: int
-    offset: int = 0

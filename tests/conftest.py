@@ -6,38 +6,66 @@ from pathlib import Path
 import pytest
 
 from cjkpress.book import load
+from cjkpress.typeset import set_paragraphs
+from cjkpress.writers import Job, writer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "cyberspace-rule-of-law"
 sys.path.insert(0, str(ROOT / "bench"))  # bench/papers.py makes longer papers for the tests too
 
 
-@pytest.fixture(scope="session")
-def book():
-    return load(SEED)
+def laid_out(path: Path, out: Path) -> Job:
+    """The book at `path` read, set and laid out, with its page map: what the pipeline has before it writes."""
+    book, design = load(path)
+    job = Job(book, design, out)
+    job.lines = set_paragraphs(book, design)
+    job.page_map = writer("pdf").page_map(job)
+    return job
+
+
+def write(job: Job, fmt: str, target: Path | None = None) -> Path:
+    """Write one format of `job` (to its usual place in job.out unless `target` is given)."""
+    w = writer(fmt)
+    target = target or w.target(job)
+    w.write(job, target)
+    return target
 
 
 @pytest.fixture(scope="session")
-def layout(book):
-    from cjkpress.pdf import layout
-
-    return layout(book)
+def job(tmp_path_factory):
+    return laid_out(SEED, tmp_path_factory.mktemp("seed"))
 
 
 @pytest.fixture(scope="session")
-def pdf_path(book, layout, tmp_path_factory):
-    out = tmp_path_factory.mktemp("pdf") / f"{book.slug}.pdf"
-    layout.write(out)
-    return out
+def book(job):
+    return job.book
 
 
 @pytest.fixture(scope="session")
-def epub_path(book, layout, tmp_path_factory):
-    from cjkpress.epub import write_epub
+def design(job):
+    return job.design
 
-    out = tmp_path_factory.mktemp("epub") / f"{book.slug}.epub"
-    write_epub(book, out, layout)
-    return out
+
+@pytest.fixture(scope="session")
+def layout(job):
+    from cjkpress.writers.pdf import layout
+
+    return layout(job)
+
+
+@pytest.fixture(scope="session")
+def page_map(job):
+    return job.page_map
+
+
+@pytest.fixture(scope="session")
+def pdf_path(job):
+    return write(job, "pdf")
+
+
+@pytest.fixture(scope="session")
+def epub_path(job):
+    return write(job, "epub")
 
 
 def figure_book(folder: Path, caption: str = "") -> Path:

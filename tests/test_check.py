@@ -1,4 +1,4 @@
-"""The preflight (cjkpress.check) on tiny PDFs, each made by plain WeasyPrint to break one rule."""
+"""The preflight (cjkpress.preflight) on tiny PDFs, each made by plain WeasyPrint to break one rule."""
 
 import re
 
@@ -6,7 +6,7 @@ import pytest
 import weasyprint
 from pypdf import PdfReader, PdfWriter
 
-from cjkpress import check
+from cjkpress import preflight
 
 # A 20 em measure (210 pt between 30 pt margins), 13 lines of 18 pt a page:
 # with a 2 em indent a paragraph's first line holds 18 characters, the others 20.
@@ -75,11 +75,11 @@ def pdfs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def reports(pdfs):
-    return {name: check.check(path) for name, path in pdfs.items()}
+    return {name: preflight.check(path) for name, path in pdfs.items()}
 
 
 def broken(report) -> dict[str, int]:
-    return {rule: report.count(rule) for rule in check.RULES if report.count(rule)}
+    return {rule: report.count(rule) for rule in preflight.RULES if report.count(rule)}
 
 
 def lines(report, rule) -> list[str]:
@@ -169,7 +169,7 @@ def test_invisible_and_unmapped_characters(pdfs, tmp_path):
         data = re.sub(rb"<[0-9a-f]+> <5b57>\n", b"", data)
         cmap.set_data(data)
 
-    report = check.check(edited_fonts(pdfs["text-layer"], tmp_path / "remapped.pdf", remap))
+    report = preflight.check(edited_fonts(pdfs["text-layer"], tmp_path / "remapped.pdf", remap))
     assert broken(report) == {"text-layer": 4}
     details = [p.detail for p in report.places["text-layer"]]
     assert details[0] == "U+200B (zero-width space)"
@@ -191,7 +191,7 @@ def test_font_not_embedded(pdfs, tmp_path):
         for key in ("/FontFile", "/FontFile2", "/FontFile3"):
             descriptor.pop(key, None)
 
-    report = check.check(edited_fonts(pdfs["clean"], tmp_path / "bare.pdf", strip))
+    report = preflight.check(edited_fonts(pdfs["clean"], tmp_path / "bare.pdf", strip))
     assert broken(report) == {"fonts": 2}  # the heading's and the body's font
     assert all(p.detail.endswith("is not embedded") for p in report.places["fonts"])
 
@@ -213,12 +213,12 @@ def test_report_format(reports):
         "    … and 1 more",
     ]
     rules = [line.split(":")[0].strip() for line in text if line.startswith("  ") and not line.startswith("    ")]
-    assert rules == list(check.RULES)
+    assert rules == list(preflight.RULES)
 
 
 def test_run_prints_reports_and_returns_the_status(pdfs, tmp_path, capsys):
-    assert check.run([pdfs["clean"]]) == 0
-    assert check.run([pdfs["clean"], pdfs["lone-character"]]) == 1
+    assert preflight.run([pdfs["clean"]]) == 0
+    assert preflight.run([pdfs["clean"], pdfs["lone-character"]]) == 1
     out = capsys.readouterr().out
     assert "clean.pdf: 0 problems" in out and "lone-character.pdf: 1 problem " in out
 
@@ -226,6 +226,6 @@ def test_run_prints_reports_and_returns_the_status(pdfs, tmp_path, capsys):
 def test_run_on_a_file_that_is_not_a_pdf(tmp_path, capsys):
     junk = tmp_path / "junk.pdf"
     junk.write_text("not a pdf")
-    assert check.run([junk, tmp_path / "absent.pdf"]) == 1
+    assert preflight.run([junk, tmp_path / "absent.pdf"]) == 1
     err = capsys.readouterr().err
     assert f"{junk}: cannot check:" in err and "absent.pdf: cannot check:" in err

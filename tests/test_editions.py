@@ -144,12 +144,9 @@ def test_print_colours_are_cmyk(print_path):
 
 
 def test_figures_are_tagged_with_their_alt_text(tmp_path):
-    from cjkpress.book import load
-    from cjkpress.pdf import layout
-    from conftest import figure_book
+    from conftest import figure_book, laid_out, write
 
     folder = figure_book(tmp_path / "figure-book", caption="图1 网民规模")
-    pdf = tmp_path / "figure-book.pdf"
-    pdf.write_bytes(layout(load(folder)).pdf)
+    pdf = write(laid_out(folder, tmp_path), "pdf")
     figures = [element for tag, element, _ in structure(PdfReader(pdf)) if tag == "/Figure"]
     assert [str(f["/Alt"]) for f in figures] == ["图1 网民规模"]

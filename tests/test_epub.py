@@ -18,13 +18,13 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
 
-from cjkpress import ace, epub, fonts
-from cjkpress.edition import render_cover
-from cjkpress.book import load
+import ace
+from cjkpress import fonts
+from cjkpress.design import grid
 from cjkpress.errors import InputError
-from cjkpress.pdf import layout as typeset
-from cjkpress.render import grid
-from conftest import figure_book
+from cjkpress.writers.epub import package
+from cjkpress.writers.pdf.cover import render_cover
+from conftest import SEED, figure_book, laid_out, write
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -144,7 +144,7 @@ def test_package_metadata(book, opf):
     assert opf.findtext("opf:metadata/dc:date", namespaces=NS) == meta.date
     assert opf.findtext("opf:metadata/dc:description", namespaces=NS) == (meta.description or None)
     assert opf.findtext("opf:metadata/opf:meta[@property='dcterms:modified']", namespaces=NS) == (
-        epub.fixed_time(meta.date).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        package.fixed_time(meta.date).strftime("%Y-%m-%dT%H:%M:%SZ"))
     assert opf.findtext("opf:metadata/opf:meta[@property='ibooks:specified-fonts']", namespaces=NS) == "true"
     assert "ibooks: http://vocabulary.itunes.apple.com/rdf/ibooks/vocabulary-extensions-1.0/" in opf.get("prefix")
 
@@ -183,12 +183,12 @@ def test_nav_landmarks(book, documents):
     assert links == {"cover": "text/cover.xhtml", "toc": "#toc", "bodymatter": f"text/{book.chapters[0].id}.xhtml"}
 
 
-def test_page_list_lists_every_printed_body_page(layout, documents, spine):
+def test_page_list_lists_every_printed_body_page(page_map, documents, spine):
     (pages,) = documents["nav.xhtml"].xpath("//x:nav[@epub:type='page-list']", namespaces=NS)
     assert pages.get("role") == "doc-pagelist" and pages.get("hidden") is not None
     assert pages.findtext("x:h2", namespaces=NS) == "页码"
     links = [(a.text, a.get("href")) for a in pages.iterfind("x:ol/x:li/x:a", NS)]
-    assert [label for label, _ in links] == [start.label for start in layout.pages]
+    assert [label for label, _ in links] == [start.label for start in page_map.pages]
     for label, href in links:
         path, _, fragment = href.partition("#")
         (marker,) = documents[path].xpath("//*[@id=$id]", id=fragment)
@@ -199,9 +199,9 @@ def test_page_list_lists_every_printed_body_page(layout, documents, spine):
     assert markers == [href for _, href in links]  # all of them, in reading order
 
 
-def top_of_pages(pdf_path, book, count):
+def top_of_pages(pdf_path, design, count):
     """The text (without white space) at the top of the type area of the last `count` pages; a blank page's is the next page's."""
-    top = grid(book.design).margin_top - 2
+    top = grid(design).margin_top - 2
     with pdfplumber.open(pdf_path) as pdf:
         texts = [re.sub(r"\s", "", page.crop((0, top, page.width, page.height)).extract_text() or "")
                  for page in pdf.pages[-count:]]
@@ -210,14 +210,14 @@ def top_of_pages(pdf_path, book, count):
     return texts
 
 
-def test_page_breaks_stand_where_the_printed_pages_begin(layout, pdf_path, book, documents):
-    printed = top_of_pages(pdf_path, book, len(layout.pages))
+def test_page_breaks_stand_where_the_printed_pages_begin(page_map, pdf_path, design, documents):
+    printed = top_of_pages(pdf_path, design, len(page_map.pages))
     after = {}
     for root in documents.values():
         for marker in root.xpath("//*[@epub:type='pagebreak']", namespaces=NS):
             after[marker.get("aria-label")] = re.sub(r"\s", "", "".join(marker.xpath("following::text()")))
-    assert list(after) == [start.label for start in layout.pages]
-    for start, top in zip(layout.pages, printed):
+    assert list(after) == [start.label for start in page_map.pages]
+    for start, top in zip(page_map.pages, printed):
         assert after[start.label][:12] == top[:12], (start, top[:12])
 
 
@@ -293,9 +293,9 @@ def test_ids_are_ascii_and_unique(documents):
     assert len(ids) == len(set(ids))
 
 
-def test_fonts_are_subsets_covering_the_text(book, files, manifest, documents):
+def test_fonts_are_subsets_covering_the_text(design, files, manifest, documents):
     used = {ch for root in documents.values() for ch in "".join(root.itertext()) if ch >= " "}
-    faces = [fonts.find(book.design.body_font), fonts.find(book.design.heading_font, bold=True)]
+    faces = [fonts.find(design.body_font), fonts.find(design.heading_font, bold=True)]
     embedded = {href: media_type for href, media_type in manifest.items() if href.startswith("fonts/")}
     assert sorted(embedded) == sorted(f"fonts/{face.postscript_name}.otf" for face in faces)
     css = files[PACKAGE + "styles/book.css"].decode()
@@ -314,9 +314,8 @@ def test_fonts_are_subsets_covering_the_text(book, files, manifest, documents):
         assert f'font-family: "{face.family}";' in css and f'url("../{href}")' in css
 
 
-def test_rebuild_is_byte_identical(book, epub_path, tmp_path):
-    again = tmp_path / epub_path.name
-    epub.write_epub(book, again, typeset(book))  # a layout of its own, too
+def test_rebuild_is_byte_identical(epub_path, tmp_path):
+    again = write(laid_out(SEED, tmp_path), "epub")  # a layout of its own, too
     assert hashlib.sha256(again.read_bytes()).digest() == hashlib.sha256(epub_path.read_bytes()).digest()
 
 
@@ -333,11 +332,11 @@ def test_zip_layout(epub_path):
 
 def test_source_date_epoch_fixes_the_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert epub.fixed_time("2023-03").isoformat() == "2023-11-14T22:13:20+00:00"
+    assert package.fixed_time("2023-03").isoformat() == "2023-11-14T22:13:20+00:00"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert epub.fixed_time("2023-03-16").isoformat() == "2023-03-16T00:00:00+00:00"
+    assert package.fixed_time("2023-03-16").isoformat() == "2023-03-16T00:00:00+00:00"
     with pytest.raises(InputError, match="YYYY-MM"):
-        epub.fixed_time("March 2023")
+        package.fixed_time("March 2023")
 
 
 def test_missing_font_family_is_an_input_error():
@@ -347,9 +346,7 @@ def test_missing_font_family_is_an_input_error():
 
 def test_figure_is_packaged(tmp_path):
     folder = figure_book(tmp_path / "figure-book")
-    out = tmp_path / "figure-book.epub"
-    book = load(folder)
-    epub.write_epub(book, out, typeset(book))
+    out = write(laid_out(folder, tmp_path), "epub")
     with zipfile.ZipFile(out) as z:
         opf = etree.fromstring(z.read(PACKAGE + "content.opf"))
         chapter = etree.fromstring(z.read(PACKAGE + "text/ch-1.xhtml"))
@@ -367,7 +364,7 @@ def test_figure_is_packaged(tmp_path):
     assert "dcterms:conformsTo" not in meta
 
 
-def test_interrupted_write_keeps_the_previous_file(book, layout, tmp_path, monkeypatch):
+def test_interrupted_write_keeps_the_previous_file(job, tmp_path, monkeypatch):
     out = tmp_path / "book.epub"
     out.write_bytes(b"previous build")
 
@@ -379,7 +376,7 @@ def test_interrupted_write_keeps_the_previous_file(book, layout, tmp_path, monke
     monkeypatch.setattr(fonts, "subset_otf", lambda face, text: b"OTTO")  # no need for real fonts here
     monkeypatch.setattr(Path, "write_bytes", write_half)
     with pytest.raises(OSError, match="disk full"):
-        epub.write_epub(book, out, layout)
+        write(job, "epub", out)
     assert list(tmp_path.iterdir()) == [out]
     assert out.read_bytes() == b"previous build"
 

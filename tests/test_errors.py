@@ -1,8 +1,6 @@
 """Bad, hostile and interrupted input: clear messages, nothing fetched, nothing half-written."""
 
 import http.server
-import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cjkpress.errors import InputError
-from cjkpress.reader import read
+from cjkpress.readers.whitepaper import parse
 from conftest import ROOT, SEED
 
 TEXT = (SEED / "source.txt").read_text(encoding="utf-8")
@@ -113,13 +111,12 @@ def test_output_folder_that_cannot_be_written(tmp_path):
     assert run.returncode == 1 and str(blocked) in run.stderr and "Traceback" not in run.stderr
 
 
-def test_disk_full_keeps_the_previous_output(tmp_path, book, monkeypatch):
+def test_disk_full_keeps_the_previous_output(tmp_path, job, monkeypatch):
     from pathlib import Path
 
-    from cjkpress.html import write_html
+    from conftest import write
 
-    out = tmp_path / "book.html"
-    write_html(book, out)
+    out = write(job, "html", tmp_path / "book.html")
     before = out.read_bytes()
 
     def full(self, data, *args, **kwargs):
@@ -129,7 +126,7 @@ def test_disk_full_keeps_the_previous_output(tmp_path, book, monkeypatch):
 
     monkeypatch.setattr(Path, "write_text", full)
     with pytest.raises(OSError):
-        write_html(book, out)
+        write(job, "html", out)
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["book.html"]
 
@@ -216,7 +213,7 @@ LINES = st.sampled_from([
 @given(st.one_of(st.lists(LINES, max_size=30).map("\n".join), st.text(max_size=300)))
 def test_reader_returns_a_tree_or_an_input_error(tmp_path, text):
     try:
-        read(text.encode("utf-8"), tmp_path / "paper.txt", tmp_path / "images")
+        parse(text.encode("utf-8"), tmp_path / "paper.txt", tmp_path / "images")
     except InputError:
         pass
 
@@ -237,7 +234,7 @@ def test_a_fallback_font_draws_what_the_others_lack(tmp_path):
     assert f"{book / 'source.txt'}:34: character “₂” (U+2082)" in run.stderr and "fallback font DejaVu Serif" in run.stderr
     pdftext = subprocess.run(["pdftotext", out / "book.pdf", "-"], capture_output=True, text=True).stdout
     assert "（CO₂）" in pdftext.replace("\n", "")
-    from cjkpress.check import check
+    from cjkpress.preflight import check
 
     report = check(out / "book.pdf")
     # The preflight names exactly that character as drawn in a fallback font, and nothing else.

@@ -7,7 +7,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from cjkpress.render import grid
+from cjkpress.design import grid
 
 PT_PER_MM = 72 / 25.4
 
@@ -17,19 +17,19 @@ def reader(pdf_path):
     return PdfReader(pdf_path)
 
 
-def type_area(pdf_path, book):
+def type_area(pdf_path, design):
     """Per page: (left, top, width, height) of the type area in pt, with 2 pt to spare."""
-    g = grid(book.design)
+    g = grid(design)
     with pdfplumber.open(pdf_path) as pdf:
         return [(0, g.margin_top - 2, p.width, p.height - g.margin_top - g.margin_bottom + 4) for p in pdf.pages]
 
 
 @pytest.fixture(scope="session")
-def pages(pdf_path, book):
+def pages(pdf_path, design):
     """Per page: (text of the type area, text above it, text below it), as pdfplumber reads it."""
     result = []
     with pdfplumber.open(pdf_path) as pdf:
-        for page, (x, top, width, height) in zip(pdf.pages, type_area(pdf_path, book)):
+        for page, (x, top, width, height) in zip(pdf.pages, type_area(pdf_path, design)):
             area = page.within_bbox((x, top, width, top + height)).extract_text()
             head = page.within_bbox((0, 0, page.width, top)).extract_text()
             foot = page.within_bbox((0, top + height, page.width, page.height)).extract_text()
@@ -38,21 +38,21 @@ def pages(pdf_path, book):
 
 
 @pytest.fixture(scope="session")
-def glyph_text(pdf_path, book, reader):
+def glyph_text(pdf_path, design, reader):
     """The text layer of the body: the text of every glyph in the type area, in drawing order."""
     first = reader.get_destination_page_number(reader.outline[0])
     texts = []
     with pdfplumber.open(pdf_path) as pdf:
-        for page, (x, top, width, height) in list(zip(pdf.pages, type_area(pdf_path, book)))[first:]:
+        for page, (x, top, width, height) in list(zip(pdf.pages, type_area(pdf_path, design)))[first:]:
             texts.extend(c["text"] for c in page.within_bbox((x, top, width, top + height)).chars)
     return "".join(texts)
 
 
 @pytest.fixture(scope="session")
-def pdftotext(pdf_path, book):
+def pdftotext(pdf_path, design):
     """What poppler's pdftotext (and a viewer's copy) gives for the type area of every page."""
     texts = []
-    for number, (x, top, width, height) in enumerate(type_area(pdf_path, book), 1):
+    for number, (x, top, width, height) in enumerate(type_area(pdf_path, design), 1):
         crop = [f"-{k}" for k in "xyWH"]
         values = [str(round(v)) for v in (x, top, width, height)]
         args = [a for pair in zip(crop, values) for a in pair]
@@ -176,7 +176,7 @@ def test_running_heads(pages, book):
 
 
 def test_preflight_passes(pdf_path):
-    from cjkpress.check import check
+    from cjkpress.preflight import check
 
     report = check(pdf_path)
     assert report.ok, report.format()
@@ -189,20 +189,20 @@ def test_engine_extensions_are_installed():
     import weasyprint.draw
     import weasyprint.pdf.tags
 
-    from cjkpress import engine
+    from cjkpress.writers.pdf import engine
 
     assert weasyprint.draw.draw_inline_level is engine.draw_inline_level
     assert weasyprint.document.draw_page is engine.draw_page
     assert weasyprint.pdf.tags._build_box_tree is engine.build_box_tree
 
 
-def test_page_starts_are_the_tops_of_the_printed_pages(layout, pages, book):
+def test_page_starts_are_the_tops_of_the_printed_pages(page_map, pages, book):
     paragraphs = {p.line: p.text for p in book.paragraphs()}
     headings = {c.line: c.heading for c in book.chapters} | {s.line: s.heading for c in book.chapters for s in c.sections}
     first_body = next(i for i, (area, _, _) in enumerate(pages) if area and area.startswith(book.chapters[0].heading))
-    labels = [start.label for start in layout.pages]
+    labels = [start.label for start in page_map.pages]
     assert labels == [str(n) for n in range(1, len(pages) - first_body + 1)]
-    for start in layout.pages:
+    for start in page_map.pages:
         expected = paragraphs[start.line][start.offset:][:12] if start.line in paragraphs else headings[start.line]
         area = pages[first_body + int(start.label) - 1][0]
         if not area:  # a blank verso begins where the next page does
@@ -211,8 +211,8 @@ def test_page_starts_are_the_tops_of_the_printed_pages(layout, pages, book):
         assert re.sub(r"\s", "", area).startswith(expected), (start, area[:20])
 
 
-def test_front_matter_titles_are_centred(pdf_path, book):
-    g = grid(book.design)
+def test_front_matter_titles_are_centred(pdf_path, book, design):
+    g = grid(design)
     with pdfplumber.open(pdf_path) as pdf:
         for number in (0, 2):  # the cover and the title page, both right-hand pages
             page = pdf.pages[number]

@@ -8,7 +8,8 @@ import pytest
 
 from cjkpress.book import load
 from cjkpress.errors import InputError
-from cjkpress.reader import RunInRule, read
+from cjkpress.tree import Strong
+from cjkpress.readers.whitepaper import RunInRule, parse
 from conftest import SEED
 
 SOURCE = SEED / "source.txt"
@@ -76,7 +77,9 @@ def test_paragraphs_are_the_published_text(book):
 def test_run_in_heads(book):
     paragraphs = book.paragraphs()
     assert [p.lead for p in paragraphs if p.lead] == RUN_IN_HEADS
-    assert all(p.text.startswith(p.lead) and p.lead + p.rest == p.text for p in paragraphs)
+    assert all(p.text.startswith(p.lead) for p in paragraphs)
+    # A run-in head is strong text at a paragraph's start, and nowhere else.
+    assert not any(isinstance(node, Strong) for p in paragraphs for node in p.content[1:])
 
 
 def test_title_block_and_lead_in(book):
@@ -95,7 +98,7 @@ def test_title_block_and_lead_in(book):
 def test_missing_image_is_left_out_with_a_warning(book, caplog, tmp_path):
     assert not any(b.__class__.__name__ == "Figure" for c in book.chapters for s in c.sections for b in s.blocks)
     with caplog.at_level(logging.WARNING):
-        read(SOURCE.read_bytes(), SOURCE, tmp_path / "images")
+        parse(SOURCE.read_bytes(), SOURCE, tmp_path / "images")
     assert "W020230321402479502616.jpg" in caplog.text and "source.txt:97" in caplog.text
 
 
@@ -103,7 +106,7 @@ def test_present_image_becomes_a_figure(tmp_path):
     images = tmp_path / "images"
     images.mkdir()
     (images / "W020230321402479502616.jpg").write_bytes(b"\xff\xd8\xff")
-    document = read(SOURCE.read_bytes(), SOURCE, images)
+    document = parse(SOURCE.read_bytes(), SOURCE, images)
     figures = [b for c in document.chapters for s in c.sections for b in s.blocks if not hasattr(b, "lead")]
     assert [f.path.name for f in figures] == ["W020230321402479502616.jpg"]
     assert figures[0].line == 97
@@ -111,7 +114,7 @@ def test_present_image_becomes_a_figure(tmp_path):
 
 def test_crlf_and_bom_are_tolerated(book):
     data = b"\xef\xbb\xbf" + SOURCE.read_bytes().replace(b"\n", b"\r\n")
-    document = read(data, SOURCE, SEED / "images")
+    document = parse(data, SOURCE, SEED / "images")
     assert [p.text for c in document.chapters for p in c.paragraphs()] == [p.text for p in book.paragraphs()]
 
 
@@ -171,7 +174,7 @@ def test_book_yaml_overrides(tmp_path):
     (folder / "book.yaml").write_text(
         "title: 另一个书名\nrun_in_heads:\n  exclude: [保护个人信息权益。]\n", encoding="utf-8"
     )
-    book = load(folder)
+    book, _ = load(folder)
     assert book.metadata.title == "另一个书名"
     leads = [p.lead for p in book.paragraphs() if p.lead]
     assert "保护个人信息权益。" not in leads and len(leads) == len(RUN_IN_HEADS) - 1

@@ -42,8 +42,8 @@ def page(epub_path, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def faces(book):
-    return {"body": fonts.find(book.design.body_font), "heading": fonts.find(book.design.heading_font, bold=True)}
+def faces(design):
+    return {"body": fonts.find(design.body_font), "heading": fonts.find(design.heading_font, bold=True)}
 
 
 def test_embedded_fonts_load(page, faces):

@@ -2,16 +2,17 @@
 
 import pytest
 
-from cjkpress.render import grid
-from cjkpress.tree import Paragraph
-from cjkpress.typeset import CLOSING, OPENING, Setter, Shaper
+from cjkpress.design import grid
+from cjkpress.tree import Paragraph, Text
+from cjkpress.typeset import Setter, Shaper
+from cjkpress.typeset.setter import CLOSING, OPENING
 
 MEASURE = 38
 
 
 @pytest.fixture(scope="module")
-def setter(book):
-    return Setter(Shaper.for_design(book.design, "zh-Hans"), grid(book.design).chars)
+def setter(design):
+    return Setter(Shaper.for_design(design, "zh-Hans"), grid(design).chars)
 
 
 def line_text(line):
@@ -51,11 +52,11 @@ def test_run_in_head_keeps_its_face(setter, book):
     paragraph = next(p for p in book.paragraphs() if p.lead)
     segments = [s for line in setter.lines(paragraph) for s in line]
     assert "".join(s.text for s in segments if s.lead) == paragraph.lead
-    assert "".join(s.text for s in segments if not s.lead) == paragraph.rest
+    assert "".join(s.text for s in segments if not s.lead) == paragraph.text[len(paragraph.lead):]
 
 
 def set_one(setter, text):
-    return setter.lines(Paragraph(text, 1))
+    return setter.lines(Paragraph((Text(text),), 1))
 
 
 def test_adjacent_punctuation_is_compressed(setter):

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from cjkpress.book import load
 from cjkpress.errors import InputError
 from cjkpress.tree import Box, Figure, Paragraph, Subheading
-from conftest import ROOT
+from conftest import ROOT, laid_out, write
 
 PAPERS = Path(__file__).parent / "papers"
 VARIANTS = PAPERS / "variants.txt"
@@ -25,7 +25,7 @@ TOC = ["前言", "一、坚持正确方向", "二、完善制度体系", "（一
 
 @pytest.fixture(scope="module")
 def paper(caplog_module):
-    return load(VARIANTS)
+    return load(VARIANTS)[0]
 
 
 @pytest.fixture(scope="module")
@@ -41,26 +41,18 @@ def caplog_module():
 
 
 @pytest.fixture(scope="module")
-def variants_layout(paper):
-    from cjkpress.pdf import layout
-
-    return layout(paper)
+def variants_job(paper, tmp_path_factory):
+    return laid_out(VARIANTS, tmp_path_factory.mktemp("variants"))
 
 
 @pytest.fixture(scope="module")
-def variants_pdf(variants_layout, tmp_path_factory):
-    out = tmp_path_factory.mktemp("variants") / "variants.pdf"
-    variants_layout.write(out)
-    return out
+def variants_pdf(variants_job):
+    return write(variants_job, "pdf")
 
 
 @pytest.fixture(scope="module")
-def variants_epub(paper, variants_layout, tmp_path_factory):
-    from cjkpress.epub import write_epub
-
-    out = tmp_path_factory.mktemp("variants") / "variants.epub"
-    write_epub(paper, out, variants_layout)
-    return out
+def variants_epub(variants_job):
+    return write(variants_job, "epub")
 
 
 def blocks(paper, kind):
@@ -92,7 +84,7 @@ def test_deep_toc_lists_third_level_headings(tmp_path):
     text = text.replace("（一）健全法律法规\n", "（一）健全法律法规\n3、立法工作\n", 1)
     path = tmp_path / "deep.txt"
     path.write_text(text, encoding="utf-8")
-    book = load(path)
+    book, _ = load(path)
     entries = [e.heading for top in book.contents() for e in top.flat()]
     assert entries[1:4] == ["一、坚持正确方向", "1.核政策", "２．军控政策"]
     assert entries[5:7] == ["（一）健全法律法规", "3、立法工作"]
@@ -148,7 +140,7 @@ def test_notes_are_footnotes_on_the_page_of_their_mark(variants_pdf, paper):
 
 
 def test_preflight_passes(variants_pdf):
-    from cjkpress.check import check
+    from cjkpress.preflight import check
 
     report = check(variants_pdf)
     assert report.ok, report.format()
@@ -156,19 +148,17 @@ def test_preflight_passes(variants_pdf):
 
 def test_three_times_the_seed_builds(tmp_path):
     """A paper three times the seed's length: its chapters repeated under new numbers."""
-    from cjkpress.check import check
-    from cjkpress.pdf import layout as typeset
+    from cjkpress.preflight import check
+    from cjkpress.writers.pdf import layout
     from papers import repeat_chapters
 
     path = tmp_path / "triple.txt"
     path.write_text(repeat_chapters((ROOT / "content/cyberspace-rule-of-law/source.txt").read_text(encoding="utf-8"), 3),
                     encoding="utf-8")
-    book = load(path)
-    assert len(book.chapters) == 20 and len(book.paragraphs()) == 74 + 2 * 69
-    out = tmp_path / "triple.pdf"
-    layout = typeset(book)
-    layout.write(out)
-    assert len(layout.document.pages) > 60
+    job = laid_out(path, tmp_path)
+    assert len(job.book.chapters) == 20 and len(job.book.paragraphs()) == 74 + 2 * 69
+    out = write(job, "pdf")
+    assert len(layout(job).document.pages) > 60
     report = check(out)
     assert report.ok, report.format()
 
@@ -211,7 +201,7 @@ def test_book_yaml_says_where_a_box_ends(tmp_path):
     folder.mkdir()
     (folder / "source.txt").write_bytes(VARIANTS.read_bytes())
     (folder / "book.yaml").write_text("boxes:\n  专栏一: 1\n", encoding="utf-8")
-    (box,) = blocks(load(folder), Box)
+    (box,) = blocks(load(folder)[0], Box)
     assert len(box.blocks) == 1
     (folder / "book.yaml").write_text("boxes:\n  专栏一: many\n", encoding="utf-8")
     with pytest.raises(InputError, match="each box's number of paragraphs") as err:

@@ -1,4 +1,4 @@
-"""DAISY Ace's verdict on an EPUB, from the report.json it writes: `python -m cjkpress.ace REPORT EPUB`.
+"""DAISY Ace's verdict on an EPUB, from the report.json it writes: `python tests/ace.py REPORT EPUB`.
 
 Ace exits 0 even when it finds violations, so `make check` reads the report:
 every violation on a line, and a failure if there is any.

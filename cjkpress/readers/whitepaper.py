@@ -10,12 +10,15 @@ mangled a heading stops the build instead of printing a wrong book.
 
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
-from .errors import InputError
-from .tree import Block, Box, Chapter, Figure, Note, Paragraph, Section, Subheading, contents
+from ..config import Config
+from ..errors import InputError
+from ..tree import Block, Box, Chapter, Figure, Inline, Note, NoteRef, Paragraph, Section, Strong, Subheading, Text, contents
+from .manuscript import Located, Manuscript
+from .text import decode
 
 log = logging.getLogger(__name__)
 
@@ -92,70 +95,10 @@ def first_sentence(text: str) -> str:
     return ""
 
 
-@dataclass
-class Document:
-    """What the reader found: the front matter and the chapters."""
-
-    title: str
-    subtitle: str
-    date: str  # W3C date
-    date_label: str
-    issuer: str
-    source_note: str  # the lead-in without its closing "全文如下："
-    chapters: list[Chapter] = field(default_factory=list)
-    credit: str = ""  # a closing credit such as （新华社北京3月16日电）
-
-
 @dataclass(frozen=True)
 class Line:
     number: int
     text: str  # cleaned: no indent, no artefacts
-
-
-# Signatures of files that are not text at all, to say what they are.
-MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"%PDF": "a PDF", b"PK\x03\x04": "a zip archive (docx, epub…)",
-         b"GIF8": "a GIF image", b"\xd0\xcf\x11\xe0": "a Word 97–2003 document"}
-BOMS = {b"\xef\xbb\xbf": "utf-8", b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
-MAX_BYTES = 2_000_000  # about 40 times the seed, a thousand pages; see README
-
-
-def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
-    """The text of `data`: UTF-8 (with or without BOM), UTF-16 with BOM, or the `encoding` given."""
-    for magic, what in MAGIC.items():
-        if data.startswith(magic):
-            raise InputError(f"this is {what}, not a text file; give the white paper as plain text", path)
-    if len(data) > MAX_BYTES:
-        raise InputError(
-            f"the text is {len(data) / 1e6:.1f} MB, more than the {MAX_BYTES / 1e6:.0f} MB cjkpress typesets "
-            "in one book; split it into volumes",
-            path,
-        )
-    for bom, bom_encoding in BOMS.items():
-        if not encoding and data.startswith(bom):
-            data, encoding = data[len(bom):], bom_encoding
-    try:
-        text = data.decode(encoding or "utf-8")
-    except LookupError:
-        raise InputError(f"unknown encoding “{encoding}”; try utf-8 or gb18030", path) from None
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        if not encoding and b"\x00" in data[:4096]:
-            raise InputError("this is a binary file, not text; give the white paper as plain text", path, line) from None
-        hint = "save it as UTF-8, or give its encoding with --encoding"
-        if not encoding and looks_like_gb18030(data):
-            hint = "it looks like GB18030/GBK: build with --encoding gb18030, or save it as UTF-8"
-        raise InputError(f"the text is not {encoding or 'UTF-8'}; {hint}", path, line) from None
-    if "\x00" in text:
-        raise InputError("the text holds NUL characters; is it a binary file?", path, text[: text.index("\x00")].count("\n") + 1)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def looks_like_gb18030(data: bytes) -> bool:
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return sum("\u4e00" <= c <= "\u9fff" for c in text) > len(text) / 4
 
 
 def clean_lines(text: str) -> list[Line]:
@@ -207,14 +150,38 @@ def classify(text: str, in_appendix: bool) -> tuple[str, str, str]:
     return "paragraph", "", text
 
 
-def read(
+SOURCE = "source.txt"
+CONFIG = "book.yaml"
+
+
+def locate(path: Path) -> Located | None:
+    """A book folder holding source.txt (and book.yaml, images/), or a bare text file."""
+    if path.is_dir() and (path / SOURCE).is_file():
+        config = path / CONFIG
+        return Located(path.resolve().name, path / SOURCE, config if config.is_file() else None, path / "images")
+    if path.is_file():
+        return Located(path.stem, path, None, path.parent / "images")
+    return None
+
+
+def read(located: Located, config: Config, encoding: str | None = None) -> Manuscript:
+    """The white paper `located` names, with book.yaml's rules for run-in heads and boxes."""
+    rule = RunInRule(
+        max_length=config.run_in.get("max_length", RunInRule.max_length),
+        include=tuple(config.run_in.get("include", ())),
+        exclude=tuple(config.run_in.get("exclude", ())),
+    )
+    return parse(located.source.read_bytes(), located.source, located.images, rule, encoding, config.boxes)
+
+
+def parse(
     data: bytes,
     path: Path,
     images: Path,
     run_in: RunInRule = RunInRule(),
     encoding: str | None = None,
     box_paragraphs: dict[str, int] | None = None,
-) -> Document:
+) -> Manuscript:
     """Parse the published text in `data` (read from `path`); figures are looked up in `images`.
 
     A box (专栏) takes the paragraphs up to the next heading, unless
@@ -272,7 +239,7 @@ def read(
         body.add(line)
     chapters = body.finish()
     check_toc(toc, chapters, path)
-    return Document(
+    return Manuscript(
         title=title,
         subtitle=subtitle,
         date=f"{year}-{int(month):02d}",
@@ -345,7 +312,9 @@ class Body:
         else:
             blocks = self.box.blocks if self.box else self.container
             first = not any(isinstance(b, Paragraph) for b in blocks)
-            blocks.append(Paragraph(value, line.number, self.run_in.lead(value, first)))
+            lead = self.run_in.lead(value, first)
+            rest = (Text(value[len(lead):]),) if value != lead else ()
+            blocks.append(Paragraph(((Strong((Text(lead),)),) if lead else ()) + rest, line.number))
             if self.box and len(self.box.blocks) == self.box_length:
                 self.box = None  # book.yaml says where this box ends
 
@@ -416,26 +385,44 @@ def numeral_value(number: str) -> int:
 
 
 def link_notes(chapters: list[Chapter], notes: list[Note], path: Path) -> None:
-    """Give each paragraph the notes its marks refer to: the next unused note with the same mark."""
+    """Make each note mark in the text a call of its note: the next unused note with the same mark."""
     unused = list(notes)
+
+    def take(mark: str, line: int) -> Note | None:
+        note = next((n for n in unused if n.mark == mark), None)
+        if note is None:
+            log.warning("%s:%d: note mark %s has no note 注%s at the end", path, line, mark, mark)
+        else:
+            unused.remove(note)
+        return note
+
     for chapter in chapters:
         for container in [chapter.blocks] + [s.blocks for s in chapter.sections] + [
             b.blocks for b in chapter.blocks_in_order() if isinstance(b, Box)
         ]:
             for i, block in enumerate(container):
-                if not isinstance(block, Paragraph):
-                    continue
-                found = []
-                for mark in (c for c in block.text if c in NOTE_MARKS):
-                    note = next((n for n in unused if n.mark == mark), None)
-                    if note is None:
-                        log.warning("%s:%d: note mark %s has no note 注%s at the end", path, block.line, mark, mark)
-                        continue
-                    unused.remove(note)
-                    found.append(note)
-                container[i] = replace(block, notes=tuple(found))
+                if isinstance(block, Paragraph) and any(c in NOTE_MARKS for c in block.text):
+                    container[i] = replace(block, content=calls(block.content, lambda mark: take(mark, block.line)))
     for note in unused:
         log.warning("%s:%d: note 注%s is not referred to in the text", path, note.line, note.mark)
+
+
+def calls(content: tuple[Inline, ...], take) -> tuple[Inline, ...]:
+    """`content` with each note mark for which `take(mark)` gives a note made a NoteRef to it."""
+    result: list[Inline] = []
+    for node in content:
+        if isinstance(node, Strong):
+            result.append(Strong(calls(node.content, take)))
+            continue
+        for part in re.split(f"([{NOTE_MARKS}])", node.text):
+            note = take(part) if part and part in NOTE_MARKS else None
+            if note:
+                result.append(NoteRef(note))
+            elif part and result and isinstance(result[-1], Text):
+                result[-1] = Text(result[-1].text + part)  # a mark without its note stays text
+            elif part:
+                result.append(Text(part))
+    return tuple(result)
 
 
 def local_figure(url: str, images: Path, path: Path, line: int) -> Path | None:

@@ -18,20 +18,15 @@ it line by line, each line with its spacing made explicit:
 6. Every line but the last is justified by spreading its slack evenly over the
    boundaries between units (inter-character justification).
 
-Widths come from HarfBuzz shaping the very fonts WeasyPrint embeds, with the
-features it applies. Only positions change: the characters are the source's,
-so the PDF's text layer is the text as published.
+Widths come from the Shaper (shaper.py). Only positions change: the
+characters are the source's, so the PDF's text layer is the text as published.
 """
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
-import uharfbuzz as hb
-
-from . import fonts
-from .fonts import Face
-from .tree import Design, Paragraph
+from ..tree import Inline, Note, NoteRef, Paragraph, Strong, Text, plain
+from .shaper import Shaper
 
 OPENING = "“‘（《〈【「『〔"
 # Closing brackets and stops: in Simplified Chinese all of them sit in the left
@@ -48,17 +43,22 @@ class Unit:
     text: str
     lead: bool  # part of the run-in head
     kind: str  # han, open, close, latin, space, other
+    note: Note | None = None  # the note this mark calls
 
 
 @dataclass(frozen=True)
 class Segment:
     """A run of a line set alike: what the template turns into one span."""
 
-    text: str
+    content: tuple[Text | NoteRef, ...]  # its text, and the calls of notes placed at their marks
     lead: bool
     halt: bool  # set half-width with the font's halt feature
     spacing: float  # em after each character (letter-spacing)
     margin: float  # em after the whole run (for units that must not be spaced inside)
+
+    @property
+    def text(self) -> str:
+        return plain(self.content)
 
 
 def is_han(char: str) -> bool:
@@ -75,6 +75,19 @@ def kind(char: str) -> str:
     if char == MIDDLE_DOT or unicodedata.east_asian_width(char) in "WFA":
         return "han" if is_han(char) else "other"
     return "latin"
+
+
+def inline_units(content: tuple[Inline, ...], lead: bool = False) -> list[Unit]:
+    """The units of a paragraph's inline content; strong text is its run-in head."""
+    result = []
+    for node in content:
+        if isinstance(node, Strong):
+            result += inline_units(node.content, True)
+        elif isinstance(node, NoteRef):
+            result.append(Unit(node.note.mark, lead, kind(node.note.mark), node.note))
+        else:
+            result += units(node.text, lead)
+    return result
 
 
 def units(text: str, lead: bool) -> list[Unit]:
@@ -119,39 +132,6 @@ def compressed(units: list[Unit]) -> list[bool]:
     return halt
 
 
-class Shaper:
-    """Advance widths in em, from HarfBuzz and the fonts WeasyPrint will embed."""
-
-    def __init__(self, body: Face, lead: Face, language: str, fallback: Face | None = None):
-        self.fonts = {False: self.load(body), True: self.load(lead)}
-        self.faces = {False: body, True: lead}
-        self.fallback = self.load(fallback) if fallback else None
-        self.language = language
-
-    @classmethod
-    def for_design(cls, design: Design, language: str) -> "Shaper":
-        """The fonts `design` names: body, bold heading face for run-in heads, fallback if any."""
-        body, lead, fallback = fonts.for_design(design)
-        return cls(body, lead, language, fallback)
-
-    @staticmethod
-    @cache
-    def load(face: Face) -> hb.Font:
-        return hb.Font(hb.Face(hb.Blob.from_file_path(face.path), face.index))
-
-    @cache
-    def width(self, text: str, lead: bool, halt: bool) -> float:
-        font = self.fonts[lead]
-        if self.fallback and any(ord(c) not in fonts.code_points(self.faces[lead]) for c in text):
-            font = self.fallback  # drawn in the fallback font, as WeasyPrint will
-        buffer = hb.Buffer()
-        buffer.add_str(text)
-        buffer.guess_segment_properties()
-        buffer.language = self.language
-        hb.shape(font, buffer, {"halt": True} if halt else {})
-        return sum(p.x_advance for p in buffer.glyph_positions) / font.face.upem
-
-
 @dataclass
 class Setter:
     """Sets paragraphs into lines of `measure` em, the first indented by `indent` em."""
@@ -161,7 +141,7 @@ class Setter:
     indent: float = 2
 
     def lines(self, paragraph: Paragraph) -> list[list[Segment]]:
-        line_units = units(paragraph.lead, True) + units(paragraph.rest, False)
+        line_units = inline_units(paragraph.content)
         if not line_units:
             return []
         halt = compressed(line_units)
@@ -228,6 +208,7 @@ class Setter:
             after = round(gaps[i] + spread, 5) if i < end - 1 else 0.0
             # Units of several characters take their space after them, not inside.
             spacing, margin = (after, 0.0) if len(unit.text) == 1 else (0.0, after)
+            piece = NoteRef(unit.note) if unit.note else Text(unit.text)
             previous = segments[-1] if segments else None
             if (
                 previous
@@ -235,7 +216,14 @@ class Setter:
                 and previous.margin == 0.0
                 and (previous.lead, previous.halt, previous.spacing) == (unit.lead, halt[i], spacing)
             ):
-                segments[-1] = Segment(previous.text + unit.text, unit.lead, halt[i], spacing, 0.0)
+                segments[-1] = Segment(joined(previous.content, piece), unit.lead, halt[i], spacing, 0.0)
             else:
-                segments.append(Segment(unit.text, unit.lead, halt[i], spacing, margin))
+                segments.append(Segment((piece,), unit.lead, halt[i], spacing, margin))
         return segments
+
+
+def joined(content: tuple[Text | NoteRef, ...], piece: Text | NoteRef) -> tuple[Text | NoteRef, ...]:
+    """`content` followed by `piece`, text run on into the text before it."""
+    if isinstance(piece, Text) and isinstance(content[-1], Text):
+        return content[:-1] + (Text(content[-1].text + piece.text),)
+    return content + (piece,)

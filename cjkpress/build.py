@@ -1,0 +1,60 @@
+"""The pipeline: locate the book → read it into the tree → set its lines → write each format.
+
+Writers are asked for by name (writers.WRITERS). The EPUB's page map comes
+from the PDF's layout: one layout serves both when both are asked for, else
+the record of the PDF built last from the same inputs, else a new layout.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+from .book import load
+from .forked import forked
+from .typeset import set_paragraphs
+from .writers import LINES, PAGE_MAP, Job, pagemap, writer
+
+PAGE_MAP_FROM = "pdf"  # the format whose layout gives the page map
+
+
+def progress(message: str) -> None:
+    print(f"cjkpress: {message}", file=sys.stderr, flush=True)
+
+
+def build(path: Path, out: Path, formats: list[str], encoding: str | None = None) -> None:
+    """Build `formats` of the book at `path` into `out`."""
+    book, design = load(path, encoding)
+    job = Job(book, design, out)
+    writers = [writer(name) for name in formats]
+    needs = {need for w in writers for need in w.needs}
+    lays_out = LINES in needs
+    if PAGE_MAP in needs and not lays_out:
+        job.page_map = pagemap.recorded(book, design, out)
+    if lays_out or (PAGE_MAP in needs and job.page_map is None):
+        started = time.monotonic()
+        progress(f"typesetting {book.slug} …")
+        job.lines = set_paragraphs(book, design)
+        laid_out = [w for w in writers if LINES in w.needs] or [writer(PAGE_MAP_FROM)]
+        report = sorted({w.prepare(job) for w in laid_out} - {""})
+        if PAGE_MAP in needs:
+            job.page_map = writer(PAGE_MAP_FROM).page_map(job)
+        progress(f"{', '.join(report)} ({time.monotonic() - started:.1f} s)")
+
+    # From a fresh layout, the writers that need only the page map (the EPUB)
+    # run in a second process while this one writes the PDFs: the machine has two cores.
+    beside = [w for w in writers if w.needs == {PAGE_MAP}] if lays_out else []
+    waiting = [(w, forked(lambda w=w: write(w, job))) for w in beside]
+    for w in writers:
+        if w not in beside:
+            write(w, job)
+    for _, wait in waiting:
+        wait()
+
+
+def write(w, job: Job) -> None:
+    """Write one output, saying what was written and how long it took."""
+    target = w.target(job)
+    started = time.monotonic()
+    w.write(job, target)
+    size = target.stat().st_size
+    progress(f"wrote {target} ({size / 1024:.0f} KB, {time.monotonic() - started:.1f} s)")

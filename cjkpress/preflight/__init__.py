@@ -1,0 +1,53 @@
+"""Preflight: the clreq rules for horizontal Simplified Chinese, checked on a finished PDF.
+
+`check(pdf)` reads nothing but the PDF's glyphs (pdfplumber: text, font, size,
+position) and its outline and fonts (pypdf); it knows nothing of the source
+text, so it judges any PDF the way a reader would see it. `run(paths)` is
+the command: it prints one report per PDF and returns the exit status.
+
+`glyphs` reads the glyphs into lines and finds the body text, `rules` holds
+the rules, `report` the places found and how they are printed.
+"""
+
+import sys
+from pathlib import Path
+
+from pdfplumber.utils.exceptions import PdfminerException
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from .glyphs import CheckError, read
+from .report import Report
+from .rules import CHECKS, RULES, unembedded_fonts
+
+__all__ = ["RULES", "CheckError", "Report", "check", "run"]
+
+
+def check(pdf_path) -> Report:
+    """Check one PDF against every rule; raises CheckError if it cannot be read."""
+    pdf_path = Path(pdf_path)
+    try:
+        reader = PdfReader(pdf_path)
+        pages = read(pdf_path, reader)
+        font_places = list(unembedded_fonts(reader))
+    except (PdfminerException, PyPdfError) as err:
+        raise CheckError(f"not a readable PDF ({err})") from err
+    places = {rule: [] for rule in RULES}
+    for rule, where in [p for c in CHECKS for p in c(pages)] + font_places:
+        places[rule].append(where)
+    return Report(str(pdf_path), pages.em, pages.measure, pages.first_body, places)
+
+
+def run(paths, out=None) -> int:
+    """The `cjkpress check PDF...` command: a report per PDF on `out` (stdout); 0 if all pass, else 1."""
+    status = 0
+    for path in paths:
+        try:
+            report = check(path)
+        except (CheckError, OSError) as err:
+            print(f"{path}: cannot check: {err}", file=sys.stderr)
+            status = 1
+            continue
+        print(report.format(), file=out or sys.stdout)
+        status = status or int(not report.ok)
+    return status

@@ -1,0 +1,205 @@
+"""A finished PDF's glyphs as lines, and where its body text and type area are.
+
+Nothing but the PDF's glyphs (pdfplumber: text, font, size, position) and
+its outline (pypdf) is read.
+
+How the body text is found
+--------------------------
+* Lines: a page's glyphs grouped by baseline (the origin's y, within 1 pt),
+  left to right. Space glyphs are kept for the text layer but ignored for
+  layout ("ink" glyphs are the others).
+* em: the body size, the most common glyph size in the document.
+* Kinds of line: *body* if every ink glyph has the body size (run-in heads,
+  bold at body size, included); *heading* if some glyph is larger;
+  otherwise *minor* (running heads, folios, notes), which is ignored.
+* Body pages: from the first page that an outline entry points to; the front
+  matter before it (cover, title page, colophon, contents) is skipped. A PDF
+  without an outline is checked from page 1.
+* Left edge of the type area: book pages mirror their margins, so there is
+  one left edge for odd and one for even pages: the smallest x of a body
+  line's first glyph on those pages. Lines that open with an opening mark
+  are left out, since a half-width (`halt`) mark is drawn ½ em left of the
+  pen. One edge per side rather than per page: a page holding nothing but
+  a paragraph's first line would otherwise take the indent for the margin.
+  So each side needs one line somewhere that is not a paragraph's first,
+  as any book has.
+* Measure: page width − recto left edge − verso left edge (a recto's right
+  margin is a verso's left one); with body text on one side only, the type
+  area is taken as centred. Not the longest line: ragged setting can leave
+  every line an em short. Right edge of a page = its left edge + measure.
+* Paragraphs: a body line starts one if its first glyph sits 2 em (± 0.3 em)
+  right of the left edge (for an opening mark, at 2 em or 1½ em: it may be
+  set half-width), or if it directly follows a heading, or if it is the
+  first body line. A line ends its paragraph if the next body text starts a
+  paragraph or is a heading, or if it is the last body line.
+"""
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pdfplumber
+from pypdf import PdfReader
+
+OPENING = "“‘（《〈【「『〔"
+
+# Tolerances, in em unless said otherwise.
+BASELINE_PT = 1.0  # glyphs whose baselines differ less share a line
+SIZE_PT = 0.05  # sizes closer than this are equal
+INDENT = 2.0  # paragraph indent
+INDENT_SLACK = 0.3
+
+
+class CheckError(ValueError):
+    """The PDF cannot be checked (not a PDF, or no body text in it)."""
+
+
+@dataclass(slots=True)
+class Glyph:
+    text: str
+    font: str
+    size: float
+    x0: float
+    x1: float
+    baseline: float  # from the top of the page
+
+    @property
+    def space(self) -> bool:
+        return self.text.isspace()
+
+
+@dataclass
+class Line:
+    page: int  # 1-based
+    glyphs: list[Glyph]  # left to right, spaces included
+    kind: str = "minor"  # "body", "heading" or "minor"
+    start: bool = False  # starts a paragraph (body lines)
+    last: bool = False  # ends a paragraph (body lines)
+
+    @cached_property
+    def ink(self) -> list[Glyph]:
+        return [g for g in self.glyphs if not g.space]
+
+    @property
+    def text(self) -> str:
+        return "".join(g.text for g in self.glyphs)
+
+
+@dataclass
+class Pages:
+    """The lines of a PDF's pages, with the body size and type area found from them."""
+
+    em: float
+    lines: list[Line]  # every line of every page, in reading order
+    first_body: int  # 1-based page number
+    left: dict[int, float]  # page parity → left edge of the type area
+    measure: float
+
+    @cached_property
+    def flow(self) -> list[Line]:
+        """Body lines and headings of the body pages, in reading order."""
+        return [l for l in self.lines if l.page >= self.first_body and l.kind != "minor"]
+
+    @cached_property
+    def body(self) -> list[Line]:
+        return [l for l in self.flow if l.kind == "body"]
+
+    def left_edge(self, line: Line) -> float:
+        return self.left[line.page % 2]
+
+    def right_edge(self, line: Line) -> float:
+        return self.left_edge(line) + self.measure
+
+
+def page_lines(page, number: int) -> list[Line]:
+    """The page's glyphs grouped into lines by baseline, top to bottom."""
+    glyphs = sorted(
+        (
+            Glyph(c["text"], c["fontname"], c["size"], c["x0"], c["x1"], page.height - c["matrix"][5])
+            for c in page.chars
+        ),
+        key=lambda g: (g.baseline, g.x0),
+    )
+    lines: list[Line] = []
+    for g in glyphs:
+        if lines and g.baseline - lines[-1].glyphs[0].baseline < BASELINE_PT:
+            lines[-1].glyphs.append(g)
+        else:
+            lines.append(Line(number, [g]))
+    for line in lines:
+        line.glyphs.sort(key=lambda g: g.x0)
+    return [line for line in lines if line.ink]
+
+
+def first_body_page(reader: PdfReader) -> int:
+    """The first page (1-based) an outline entry points to; 1 without an outline."""
+
+    def pages(items) -> Iterator[int]:
+        for item in items:
+            if isinstance(item, list):
+                yield from pages(item)
+            elif (number := reader.get_destination_page_number(item)) is not None and number >= 0:
+                yield number + 1
+
+    return min(pages(reader.outline), default=1)
+
+
+def classify(lines: list[Line], em: float) -> None:
+    """Body size throughout → body; anything larger → heading; the rest stays minor."""
+    for line in lines:
+        sizes = [g.size for g in line.ink]
+        if all(abs(s - em) < SIZE_PT for s in sizes):
+            line.kind = "body"
+        elif max(sizes) > em + SIZE_PT:
+            line.kind = "heading"
+
+
+def left_edges(body: list[Line]) -> dict[int, float]:
+    """Page parity → the leftmost start of a body line on pages of that parity."""
+    edges: dict[int, float] = {}
+    for line in body:
+        if line.ink[0].text[:1] not in OPENING:
+            parity = line.page % 2
+            edges[parity] = min(edges.get(parity, line.ink[0].x0), line.ink[0].x0)
+    if not edges:
+        raise CheckError("no body line to find the type area from")
+    # Body text on one side only: both sides share its edge (a centred type area).
+    return {0: edges.get(0, edges.get(1)), 1: edges.get(1, edges.get(0))}
+
+
+def indented(line: Line, pages: Pages) -> bool:
+    first = line.ink[0]
+    target = pages.left_edge(line) + INDENT * pages.em
+    starts = [first.x0] + ([first.x0 + 0.5 * pages.em] if first.text[:1] in OPENING else [])
+    return any(abs(x - target) <= INDENT_SLACK * pages.em for x in starts)
+
+
+def mark_paragraphs(pages: Pages) -> None:
+    """Set each body line's `start` and `last` (see the module's docstring)."""
+    before = [None] + pages.flow[:-1]
+    for previous, line in zip(before, pages.flow):
+        if line.kind == "body":
+            line.start = previous is None or previous.kind == "heading" or indented(line, pages)
+    after = pages.flow[1:] + [None]
+    for line, following in zip(pages.flow, after):
+        if line.kind == "body":
+            line.last = following is None or following.kind == "heading" or following.start
+
+
+def read(pdf_path: Path, reader: PdfReader) -> Pages:
+    first = first_body_page(reader)
+    with pdfplumber.open(pdf_path) as pdf:
+        lines = [line for page in pdf.pages for line in page_lines(page, page.page_number)]
+        widths = {page.page_number: float(page.width) for page in pdf.pages}
+    sizes = Counter(round(g.size, 2) for line in lines for g in line.ink)
+    if not sizes:
+        raise CheckError("no text in it")
+    em = sizes.most_common(1)[0][0]
+    classify(lines, em)
+    body = [l for l in lines if l.kind == "body" and l.page >= first]
+    left = left_edges(body)
+    pages = Pages(em, lines, first, left, measure=widths[first] - left[0] - left[1])
+    mark_paragraphs(pages)
+    return pages

@@ -1,0 +1,41 @@
+"""What the preflight found in one PDF: the places that break each rule, and the printed report."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Place:
+    page: int  # 1-based
+    line: str  # the line's text, or "" for a font
+    detail: str
+
+
+@dataclass
+class Report:
+    path: str
+    em: float  # pt
+    measure: float  # pt
+    first_body_page: int  # 1-based
+    places: dict[str, list[Place]]  # rule → its places, every rule in the order of rules.RULES
+
+    def count(self, rule: str) -> int:
+        return len(self.places[rule])
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.places.values())
+
+    def format(self, limit: int = 3) -> str:
+        total = sum(map(len, self.places.values()))
+        lines = [
+            f"{self.path}: {total} problem{'s' if total != 1 else ''} "
+            f"(body {self.em:g} pt from page {self.first_body_page}, type area {self.measure / self.em:.2f} em)"
+        ]
+        for rule, places in self.places.items():
+            lines.append(f"  {rule}: {len(places)}")
+            for p in places[:limit]:
+                text = f"{p.line} — " if p.line else ""
+                lines.append(f"    p. {p.page}: {text}{p.detail}")
+            if len(places) > limit:
+                lines.append(f"    … and {len(places) - limit} more")
+        return "\n".join(lines)

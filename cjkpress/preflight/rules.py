@@ -1,0 +1,262 @@
+"""The rules, each counting what breaks it on the body text that `glyphs` found.
+
+The rules (body lines only unless said otherwise; clreq is the W3C's
+"Requirements for Chinese Text Layout"):
+justification, adjacent-punctuation, line-start, line-end, split-dash,
+han-latin-spacing, lone-character, heading-at-foot, widow, orphan,
+text-layer, fonts (every font of every page), fallback-font (every glyph of
+every page). Each check below says what it counts.
+
+Each check yields (rule, Place) for every violation it finds.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from pypdf import PdfReader
+
+from .glyphs import OPENING, Glyph, Line, Pages
+from .report import Place
+
+RULES = (
+    "justification",
+    "adjacent-punctuation",
+    "line-start",
+    "line-end",
+    "split-dash",
+    "han-latin-spacing",
+    "lone-character",
+    "heading-at-foot",
+    "widow",
+    "orphan",
+    "text-layer",
+    "fonts",
+    "fallback-font",
+)
+
+CLOSING = "，。、；：？！”’）》」』】〕〉"  # closing marks and stops
+NO_LINE_START = "，。、；：？！）》」』】〕〉”’·"
+INVISIBLE = {"\u200b": "zero-width space", "\u2060": "word joiner", "\u00ad": "soft hyphen", "\ufeff": "BOM"}
+STYLE_SUFFIX = re.compile(
+    r"[-,]?(Regular|Bold|Italic|Oblique|BoldItalic|BoldOblique|Medium|Light|ExtraLight|DemiLight|Thin|"
+    r"SemiBold|Semibold|Black|Heavy)$"
+)
+
+# Tolerances, in em.
+FLUSH = 0.05  # a justified line ends this close to the right edge
+COMPRESSED = 0.6  # ½ em mark + slack: the most two compressed marks may be apart
+HAN_LATIN_MIN = 0.15  # about ¼ em, less some give
+TEXT_GAP = 0.1  # poppler's pdftotext starts a new word at a gap of 0.1 × size
+
+Found = Iterator[tuple[str, Place]]
+
+
+# Characters -----------------------------------------------------------------
+
+
+def is_han(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
+
+
+def is_latin(ch: str) -> bool:
+    """A Latin letter (with or without accents) or an ASCII digit."""
+    return (ch.isascii() and ch.isalnum()) or unicodedata.name(ch, "").startswith("LATIN ")
+
+
+def is_cjk(ch: str) -> bool:
+    """Han, or a mark set on the CJK grid (pdftotext treats them alike)."""
+    blocks = "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"  # CJK punctuation, full-width forms
+    return is_han(ch) or blocks or ch in CLOSING + OPENING + "—…·"
+
+
+def unreadable(text: str) -> str | None:
+    """What is wrong with a glyph's text, if the text layer cannot name it: no
+    ToUnicode entry (pdfminer's "(cid:N)"), no text, U+FFFD or a control char."""
+    if re.fullmatch(r"\(cid:\d+\)", text) or text == "":
+        return text or "no text"
+    if "\ufffd" in text or any(unicodedata.category(ch) == "Cc" for ch in text):
+        return " ".join(f"U+{ord(ch):04X}" for ch in text)
+    return None
+
+
+def family(font: str) -> str:
+    """`ABCDEF+Noto-Sans-CJK-SC-Bold` → `Noto-Sans-CJK-SC`: subset tag and style dropped."""
+    return STYLE_SUFFIX.sub("", font.split("+", 1)[-1])
+
+
+# The checks of the body text --------------------------------------------------
+
+
+def place(line: Line, detail: str) -> Place:
+    return Place(line.page, line.text, detail)
+
+
+def ems(pt: float, em: float) -> str:
+    """A length in em for a message, without "-0.00"."""
+    return f"{round(pt / em, 2) + 0.0:.2f}"
+
+
+def pairs(line: Line) -> Iterator[tuple[Glyph, Glyph]]:
+    return zip(line.ink, line.ink[1:])
+
+
+def justification(pages: Pages) -> Found:
+    """Every line but a paragraph's last ends at the right edge; a closing mark may end it at ½ em."""
+    for line in pages.body:
+        if line.last:
+            continue
+        end = line.ink[-1]
+        ends = [end.x0 + 0.5 * pages.em, end.x0 + pages.em] if end.text[-1:] in CLOSING else [end.x1]
+        off = min((x - pages.right_edge(line) for x in ends), key=abs)
+        if abs(off) > FLUSH * pages.em:
+            where = "short of" if off < 0 else "past"
+            yield "justification", place(line, f"ends {ems(abs(off), pages.em)} em {where} the right edge")
+
+
+def adjacent_punctuation(pages: Pages) -> Found:
+    """Two full-width marks side by side (closing + closing/opening, or opening + opening) take 1½ em, not 2."""
+    for line in pages.body:
+        for a, b in pairs(line):
+            kinds = a.text in CLOSING and b.text in CLOSING + OPENING or a.text in OPENING and b.text in OPENING
+            full = min(a.x1 - a.x0, b.x1 - b.x0) >= 0.9 * pages.em
+            if kinds and full and b.x0 - a.x0 > COMPRESSED * pages.em:
+                yield "adjacent-punctuation", place(line, f"{a.text}{b.text} {ems(b.x0 - a.x0, pages.em)} em apart")
+
+
+def line_breaks(pages: Pages) -> Found:
+    """Marks that may not start or end a line, and 2-em dashes and ellipses split over two lines."""
+    for line in pages.body:
+        if line.ink[0].text[:1] in NO_LINE_START:
+            yield "line-start", place(line, f"starts with {line.ink[0].text}")
+        if line.ink[-1].text[-1:] in OPENING:
+            yield "line-end", place(line, f"ends with {line.ink[-1].text}")
+    for line, after in zip(pages.body, pages.body[1:]):
+        end, start = line.ink[-1].text[-1:], after.ink[0].text[:1]
+        if not after.start and end == start and end in "—…":
+            yield "split-dash", place(line, f"{end * 2} split from the next line")
+
+
+def han_latin_spacing(pages: Pages) -> Found:
+    """About ¼ em between Han and Latin letters or digits; no space at the start of a line."""
+    for line in pages.body:
+        for a, b in pairs(line):
+            prev, next_ = a.text[-1:], b.text[:1]
+            mixed = is_han(prev) and is_latin(next_) or is_latin(prev) and is_han(next_)
+            if mixed and b.x0 - a.x1 < HAN_LATIN_MIN * pages.em:
+                yield "han-latin-spacing", place(line, f"{prev}{next_} {ems(b.x0 - a.x1, pages.em)} em apart")
+        inset = line.ink[0].x0 - pages.left_edge(line)
+        if not line.start and inset > FLUSH * pages.em:
+            yield "han-latin-spacing", place(line, f"starts {ems(inset, pages.em)} em right of the left edge")
+
+
+def lone_character(pages: Pages) -> Found:
+    """A paragraph's last line must not hold a single Han character (with at most punctuation after it)."""
+    for line in pages.body:
+        rest = "".join(g.text for g in line.ink[1:])
+        if (
+            line.last
+            and not line.start
+            and is_han(line.ink[0].text[:1])
+            and all(unicodedata.category(ch).startswith("P") for ch in rest)
+        ):
+            yield "lone-character", place(line, "a single character on the paragraph's last line")
+
+
+def page_breaks(pages: Pages) -> Found:
+    """A heading last on its page; a paragraph's last line alone atop a page, or its first line alone at a foot."""
+    by_page: dict[int, list[Line]] = {}
+    for line in pages.flow:
+        by_page.setdefault(line.page, []).append(line)
+    for lines in by_page.values():
+        if lines[-1].kind == "heading":
+            yield "heading-at-foot", place(lines[-1], "heading is the last line of the page")
+        body = [l for l in lines if l.kind == "body"]
+        if body and body[0].last and not body[0].start:
+            yield "widow", place(body[0], "a paragraph's last line alone at the top of the page")
+        if body and body[-1].start and not body[-1].last:
+            yield "orphan", place(body[-1], "a paragraph's first line alone at the foot of the page")
+
+
+def text_layer(pages: Pages) -> Found:
+    """Copied or searched text must read as it is printed: no invisible, missing or extra characters."""
+    for line in pages.body:
+        glyphs = line.glyphs
+        for i, g in enumerate(glyphs):
+            for ch in g.text:
+                if ch in INVISIBLE:
+                    yield "text-layer", place(line, f"U+{ord(ch):04X} ({INVISIBLE[ch]})")
+            if problem := unreadable(g.text):
+                yield "text-layer", place(line, f"glyph without text: {problem} in {g.font}")
+            if g.space and between_cjk(glyphs, i):
+                yield "text-layer", place(line, f"space U+{ord(g.text[0]):04X} between CJK characters")
+        for a, b in zip(glyphs, glyphs[1:]):
+            gap = b.x0 - a.x1
+            if is_cjk(a.text[-1:]) and is_cjk(b.text[:1]) and gap > TEXT_GAP * pages.em:
+                yield "text-layer", place(line, f"{a.text}{b.text} {ems(gap, pages.em)} em apart: read as two words")
+
+
+def between_cjk(glyphs: list[Glyph], i: int) -> bool:
+    before = [g for g in glyphs[:i] if not g.space]
+    after = [g for g in glyphs[i + 1 :] if not g.space]
+    return bool(before and after) and is_cjk(before[-1].text[-1:]) and is_cjk(after[0].text[:1])
+
+
+def fallback_font(pages: Pages) -> Found:
+    """Every glyph in a family that sets Han: a quote mark from DejaVu is a fallback."""
+    han_families = {family(g.font) for line in pages.lines for g in line.ink if any(map(is_han, g.text))}
+    for line in pages.lines:
+        for g in line.ink:
+            if family(g.font) not in han_families:
+                yield "fallback-font", place(line, f"{g.text} in {g.font}")
+
+
+CHECKS = (
+    justification,
+    adjacent_punctuation,
+    line_breaks,
+    han_latin_spacing,
+    lone_character,
+    page_breaks,
+    text_layer,
+    fallback_font,
+)
+
+
+# The fonts rule, read from the PDF's resources rather than its glyphs ---------
+
+
+def unembedded_fonts(reader: PdfReader) -> Found:
+    """Fonts without a font file, each once, on the first page that uses it."""
+    seen = set()
+    for number, page in enumerate(reader.pages, 1):
+        for font in fonts(page.get("/Resources")):
+            name = str(font.get("/BaseFont", "?"))
+            if name not in seen and not embedded(font):
+                seen.add(name)
+                yield "fonts", Place(number, "", f"{name.lstrip('/')} is not embedded")
+
+
+def fonts(resources) -> Iterator:
+    """The fonts of a resource dictionary and of the form XObjects it holds."""
+    for font in entry(resources, "/Font").values():
+        yield font.get_object()
+    for xobject in entry(resources, "/XObject").values():
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            yield from fonts(xobject.get("/Resources"))
+
+
+def entry(dictionary, key: str) -> dict:
+    """dictionary[key] resolved, or {} if either is absent (PDF dictionaries are often indirect)."""
+    value = dictionary.get_object().get(key) if dictionary is not None else None
+    return value.get_object() if value is not None else {}
+
+
+def embedded(font) -> bool:
+    if font.get("/Subtype") == "/Type3":  # glyphs drawn by the PDF's own procedures
+        return True
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = entry(font, "/FontDescriptor")
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))

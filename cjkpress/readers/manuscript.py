@@ -1,0 +1,28 @@
+"""What a reader hands on: which files make the book, and what it found in them."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..tree import Chapter
+
+
+@dataclass(frozen=True)
+class Located:
+    slug: str  # names the outputs
+    source: Path  # the text read
+    config: Path | None  # its book.yaml, if any
+    images: Path  # the only folder figures are taken from
+
+
+@dataclass
+class Manuscript:
+    """What a reader found in the source: the chapters, and the front matter it gives."""
+
+    title: str
+    date: str  # W3C date
+    date_label: str  # as printed: "2023年3月"
+    issuer: str
+    subtitle: str = ""
+    source_note: str = ""  # a news agency's lead-in, kept for the colophon
+    credit: str = ""  # a closing credit such as （新华社北京3月16日电）
+    chapters: list[Chapter] = field(default_factory=list)

@@ -1,0 +1,189 @@
+"""EPUB writer: the tree → an EPUB 3 with embedded font subsets, the same bytes every build.
+
+We render every document ourselves (templates/epub/) and let ebooklib
+assemble the package (package.py). Documents go in as plain EpubItems of our
+own bytes: ebooklib re-parses an EpubHtml with lxml's HTML parser, which
+drops what it does not expect in <head>, so it would not write our markup as
+we wrote it.
+
+The EPUB is the printed book's reflowable twin: its cover image is the PDF's
+first page, and a page-break marker stands where each printed body page
+begins (pages.py), listed in the nav's page list, so that readers can cite
+and find the print edition's page numbers. Both come from the page map.
+"""
+
+import io
+import itertools
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ebooklib import epub
+from lxml import etree
+
+from ... import fonts
+from ...errors import InputError
+from ...output import atomic
+from ...tree import Book, Chapter, TocEntry
+from .. import PAGE_MAP, Job, Writer
+from ..markup import render, stylesheet
+from .package import Packager, fixed_time, metadata, repack
+from .pages import mark_pages, page_breaks, page_id
+
+XHTML = "application/xhtml+xml"
+# Paths inside the package (EPUB/), where the OPF, nav and NCX are.
+COVER = "text/cover.xhtml"
+NAV = "nav.xhtml"
+CSS = "styles/book.css"
+COVER_IMAGE = "images/cover.png"
+# EPUB core media types a figure may have; anything else would need a fallback.
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml", ".webp": "image/webp"}
+
+
+@dataclass
+class Entry:
+    """One line of the table of contents, shared by nav.xhtml and toc.ncx."""
+
+    id: str
+    label: str
+    href: str  # from the package directory, where both nav.xhtml and toc.ncx are
+    order: int  # reading order: the NCX's playOrder
+    children: list["Entry"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Resource:
+    href: str
+    media_type: str
+    data: bytes
+
+
+class Epub(Writer):
+    format = "epub"
+    suffix = ".epub"
+    needs = frozenset({PAGE_MAP})
+
+    def write(self, job: Job, target: Path) -> None:
+        with atomic(target) as tmp:
+            tmp.write_bytes(epub_bytes(job.book, job.design, job.page_map))
+
+
+def epub_bytes(book: Book, design, page_map) -> bytes:
+    """The EPUB of `book`; the page map gives its cover image and its page list."""
+    *faces, fallback_face = fonts.for_design(design)
+    when = fixed_time(book.metadata.date)
+    images = figures(book)
+    cover = Resource(COVER_IMAGE, "image/png", page_map.cover)
+    toc = contents(book)
+    breaks = page_breaks(book, page_map.pages)
+    pages = [(start.label, f"{text_href(chapter)}#{page_id(start)}")
+             for chapter in book.chapters for start, _ in breaks.get(chapter.id, [])]
+    documents = {
+        COVER: page("epub/cover.xhtml", COVER, book, image=relative(cover.href, COVER)),
+        NAV: page("epub/nav.xhtml", NAV, book, toc=toc, cover=COVER, pages=pages),
+    }
+    for chapter in book.chapters:
+        href = text_href(chapter)
+        data = page("epub/chapter.xhtml", href, book, chapter=chapter,
+                    asset_url=lambda path: relative(images[path].href, href))
+        documents[href] = mark_pages(data, chapter, breaks.get(chapter.id, []))
+
+    # Each font holds every character written into any document: a reader that
+    # uses embedded fonts shows nothing for a character the font lacks.
+    text = "".join("".join(etree.fromstring(data).itertext()) for data in documents.values())
+    body, heading = (font_resource(face, fonts.subset_otf(face, text)) for face in faces)
+    # The fallback face only for what the others lack (book.load has warned of each).
+    lacking = "".join(c for c in set(text) if any(fonts.face_for(c, face, fallback_face) not in (face, None) for face in faces))
+    fallback = font_resource(fallback_face, fonts.subset_otf(fallback_face, lacking)) if lacking else None
+    css = render("epub/book.css", body=faces[0], heading=faces[1], body_src=relative(body.href, CSS),
+                 heading_src=relative(heading.href, CSS), fallback=fallback_face if fallback else None,
+                 fallback_src=relative(fallback.href, CSS) if fallback else "", stylesheet=stylesheet("epub.css"))
+    fonts_used = [body, heading] + ([fallback] if fallback else [])
+    # One file when two roles resolve to the same face.
+    resources = {r.href: r for r in [Resource(CSS, "text/css", css.encode()), *fonts_used, *images.values()]}
+
+    package = metadata(book)
+    for href, data in documents.items():
+        if href == NAV:
+            item = epub.EpubNav(uid="nav", file_name=NAV)
+            item.content = data
+        else:
+            item = epub.EpubItem(uid=item_id(href), file_name=href, media_type=XHTML, content=data)
+        package.spine.append(package.add_item(item))  # cover, 目录, chapters: what a reader pages through
+    # The manifest's cover-image, and the EPUB 2 cover meta that older readers look for.
+    cover_item = epub.EpubCover(uid=item_id(cover.href), file_name=cover.href)
+    cover_item.media_type, cover_item.content = cover.media_type, cover.data
+    package.add_item(cover_item)
+    package.add_metadata(None, "meta", "", {"name": "cover", "content": item_id(cover.href)})
+    for r in resources.values():
+        package.add_item(epub.EpubItem(uid=item_id(r.href), file_name=r.href, media_type=r.media_type, content=r.data))
+    ncx = package.add_item(epub.EpubNcx())
+    ncx.content = render("epub/toc.ncx", meta=book.metadata, toc=toc, depth=depth(toc)).encode()
+
+    buffer = io.BytesIO()
+    # No generated page list (it would list every element with an id; ours is
+    # in the nav) and no EPUB 2 guide (the nav's landmarks do its job).
+    options = {"epub3_pages": False, "epub2_guide": False, "mtime": when, "raise_exceptions": True}
+    Packager(buffer, package, options).write()
+    return repack(buffer.getvalue(), when)
+
+
+def text_href(chapter: Chapter) -> str:
+    return f"text/{chapter.id}.xhtml"
+
+
+def item_id(href: str) -> str:
+    """The manifest id of a file, from its path: unique, and a valid XML name as every path starts with a letter."""
+    return re.sub(r"[^A-Za-z0-9]", "-", href)
+
+
+def relative(href: str, start: str) -> str:
+    """`href` (from the package directory) as seen from the document `start`."""
+    return posixpath.relpath(href, posixpath.dirname(start))
+
+
+def page(template: str, href: str, book: Book, **context) -> bytes:
+    return render(template, meta=book.metadata, css=relative(CSS, href), **context).encode()
+
+
+def contents(book: Book) -> list[Entry]:
+    """The tree's table of contents (chapters, sections, listed third-level headings) with hrefs and reading order."""
+    order = itertools.count(1)
+
+    def entry(toc: TocEntry, document: str, top: bool = False) -> Entry:
+        href = document if top else f"{document}#{toc.id}"
+        return Entry(toc.id, toc.heading, href, next(order), [entry(child, document) for child in toc.children])
+
+    return [entry(toc, text_href(chapter), top=True) for chapter, toc in zip(book.chapters, book.contents())]
+
+
+def depth(toc: list[Entry]) -> int:
+    return max((1 + depth(e.children) for e in toc), default=0)
+
+
+def figures(book: Book) -> dict[Path, Resource]:
+    """Every local image the book shows, once each, named fig-1.png… (ASCII, whatever the source name)."""
+    images: dict[Path, Resource] = {}
+    for figure in book.figures():
+        if figure.path in images:
+            continue
+        suffix = figure.path.suffix.lower()
+        if suffix not in IMAGE_TYPES:
+            raise InputError(
+                f"image {figure.path.name} is not a type every EPUB reader shows; "
+                f"convert it to one of {', '.join(IMAGE_TYPES)}",
+                book.source,
+                figure.line,
+            )
+        href = f"images/fig-{len(images) + 1}{suffix}"
+        images[figure.path] = Resource(href, IMAGE_TYPES[suffix], figure.path.read_bytes())
+    return images
+
+
+def font_resource(face: fonts.Face, data: bytes) -> Resource:
+    # CFF-flavoured OpenType starts with "OTTO"; a TrueType-flavoured face must be labelled as such.
+    extension, media_type = ("otf", "font/otf") if data[:4] == b"OTTO" else ("ttf", "font/ttf")
+    name = re.sub(r"[^A-Za-z0-9-]", "-", face.postscript_name)
+    return Resource(f"fonts/{name}.{extension}", media_type, data)

@@ -1,0 +1,62 @@
+"""Tree → markup, through the Jinja2 templates in templates/: what every writer renders with.
+
+Templates hold the markup and styles/ the design; writers hand them the tree,
+the set lines and the few numbers that are computed (the page grid).
+Autoescaping is on for every template: the text is data, never markup.
+"""
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..design import Design, grid
+from ..tree import Book, Box, Figure, NoteRef, Paragraph, Strong, Subheading
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES = ROOT / "templates"
+STYLES = ROOT / "styles"
+# The node types templates tell apart: `{% if b is paragraph %}`.
+NODE_TESTS = {"paragraph": Paragraph, "figure": Figure, "subheading": Subheading, "box": Box,
+              "strong": Strong, "note_ref": NoteRef}
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string, safe inside a <style> element."""
+    escaped = "".join(c if c.isalnum() or c in " -_" else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{escaped}"')
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["css_string"] = css_string
+    for name, node_type in NODE_TESTS.items():
+        env.tests[name] = lambda node, node_type=node_type: isinstance(node, node_type)
+    return env
+
+
+def stylesheet(*names: str) -> Markup:
+    """Our own style sheets, trusted: inserted into <style> as they are."""
+    return Markup("".join((STYLES / name).read_text(encoding="utf-8") for name in names))
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def one_file_book(template: str, book: Book, design: Design, asset_url, **context) -> str:
+    """The whole book as one HTML file (templates/book.html, filled in by `template`).
+
+    `asset_url(path)` turns a figure's local path into the URL written in the HTML.
+    """
+    return render(template, book=book, meta=book.metadata, toc=book.contents(), design=design, grid=grid(design),
+                  stylesheet=stylesheet("print.css", "screen.css"), asset_url=asset_url, **context)

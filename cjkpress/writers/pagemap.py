@@ -1,0 +1,92 @@
+"""The page map: what the EPUB takes from the PDF's layout — where each printed page begins, and the cover.
+
+The EPUB's page list and cover image come from the PDF. The PDF writer makes
+the page map from its layout and records it (in OUT/.cache/) beside the PDF;
+when the PDF on disk was built from the current inputs, its record stands in
+for a new layout, so that an EPUB-only rebuild (after an edit to the EPUB's
+styles, say) takes a fraction of a second instead of a full typesetting.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import fonts
+from ..design import Design
+from ..output import atomic
+from ..tree import Book
+from .markup import ROOT, STYLES, TEMPLATES
+
+# What the EPUB alone uses: changing it does not change the PDF.
+EPUB_ONLY = (ROOT / "cjkpress" / "writers" / "epub", TEMPLATES / "epub", STYLES / "epub.css")
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Where a printed page of the PDF begins, in terms of the tree (for the EPUB's page list).
+
+    `line` is the source line of the block at the top of the page (a chapter
+    or section heading, or a paragraph); `offset` counts the characters of that
+    paragraph set on earlier pages (0 when the page begins with the block).
+    """
+
+    label: str  # the folio printed on the page
+    line: int
+    offset: int = 0
+
+
+@dataclass
+class PageMap:
+    pages: list[PageStart]  # the body pages, in order
+    cover: bytes  # the PDF's first page as a PNG
+
+
+def record_path(book: Book, out: Path, suffix: str) -> Path:
+    return out / ".cache" / f"{book.slug}.{suffix}"
+
+
+def inputs_digest(book: Book, design: Design) -> str:
+    """A digest of everything the PDF is made from: the book's files, cjkpress's print code, fonts."""
+    digest = hashlib.sha256()
+    files = [book.source, book.source.parent / "book.yaml"] if book.source.name == "source.txt" else [book.source]
+    files += sorted(figure.path for figure in book.figures())
+    for folder in (ROOT / "cjkpress", TEMPLATES, STYLES):
+        files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".pyc"
+                        and not any(p.is_relative_to(epub) for epub in EPUB_ONLY))
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    for face in filter(None, fonts.for_design(design)):
+        stat = Path(face.path).stat()
+        digest.update(f"{face.path}:{face.index}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def record(book: Book, design: Design, out: Path, pdf: bytes, page_map: PageMap) -> None:
+    """Keep the page map of the PDF just written to `out`."""
+    with atomic(record_path(book, out, "cover.png")) as tmp:
+        tmp.write_bytes(page_map.cover)
+    data = {
+        "inputs": inputs_digest(book, design),
+        "pdf": hashlib.sha256(pdf).hexdigest(),
+        "cover": hashlib.sha256(page_map.cover).hexdigest(),
+        "pages": [[p.label, p.line, p.offset] for p in page_map.pages],
+    }
+    with atomic(record_path(book, out, "pages.json")) as tmp:
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+
+
+def recorded(book: Book, design: Design, out: Path) -> PageMap | None:
+    """The last build's page map, if its PDF is still there and was made from the current inputs."""
+    try:
+        data = json.loads(record_path(book, out, "pages.json").read_text(encoding="utf-8"))
+        pdf = (out / f"{book.slug}.pdf").read_bytes()
+        cover = record_path(book, out, "cover.png").read_bytes()
+    except (OSError, ValueError):
+        return None
+    if (data.get("inputs"), data.get("pdf"), data.get("cover")) != (
+        inputs_digest(book, design), hashlib.sha256(pdf).hexdigest(), hashlib.sha256(cover).hexdigest()
+    ):
+        return None
+    return PageMap([PageStart(label, line, offset) for label, line, offset in data["pages"]], cover)

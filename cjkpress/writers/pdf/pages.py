@@ -1,0 +1,76 @@
+"""Where each printed page begins, traced from WeasyPrint's boxes back to the tree (the page map's pages).
+
+A set paragraph carries its source line (`data-line`); a heading is found by
+its id, or by the id of the section it opens.
+"""
+
+from weasyprint import Document
+from weasyprint.formatting_structure import boxes
+
+from ...tree import Book, Subheading
+from ..pagemap import PageStart
+from .engine import line_text
+
+HEADINGS = {f"h{level}" for level in range(1, 7)}
+
+
+def heading_lines(book: Book) -> dict[str, int]:
+    """The source line of every heading, by the id that names it in the HTML."""
+    lines = {}
+    for chapter in book.chapters:
+        lines[chapter.id] = chapter.line
+        lines.update((section.id, section.line) for section in chapter.sections)
+        lines.update((b.id, b.line) for b in chapter.blocks_in_order() if isinstance(b, Subheading))
+    return lines
+
+
+def first_block(box, headings: dict[str, int], anchor: str | None = None) -> tuple[boxes.Box, int] | None:
+    """The first box on a page that came from a block of the tree (a heading or a set line), and its line."""
+    element = getattr(box, "element", None)
+    if element is not None:
+        anchor = element.get("id") or anchor
+        if isinstance(box, boxes.LineBox) and element.get("data-line"):
+            return box, int(element.get("data-line"))
+        if element.tag in HEADINGS:
+            return box, headings[anchor]
+    for child in getattr(box, "children", ()):
+        if not isinstance(child, boxes.MarginBox) and (found := first_block(child, headings, anchor)):
+            return found
+    return None
+
+
+def set_lines(box):
+    """Every line of a set paragraph on a page, in order."""
+    if isinstance(box, boxes.LineBox):
+        if box.element is not None and box.element.get("data-line"):
+            yield box
+        return
+    for child in getattr(box, "children", ()):
+        if not isinstance(child, boxes.MarginBox):
+            yield from set_lines(child)
+
+
+def page_starts(document: Document, book: Book) -> list[PageStart]:
+    """Where each body page begins; a blank page begins where the next page does.
+
+    Front matter (before the first chapter) has no entry: its folios are roman
+    and it has no counterpart in the EPUB's chapters.
+    """
+    headings = heading_lines(book)
+    firsts = [first_block(page._page_box, headings) for page in document.pages]
+    first_body = next(i for i, found in enumerate(firsts) if found is not None and found[0].element.tag == "h1")
+    consumed: dict = {}  # paragraph element → characters set on earlier pages
+    starts: list[tuple[int, int] | None] = []
+    for page, found in zip(document.pages[first_body:], firsts[first_body:]):
+        if found is None:
+            starts.append(None)
+        else:
+            box, line = found
+            starts.append((line, consumed.get(box.element, 0) if isinstance(box, boxes.LineBox) else 0))
+        for set_line in set_lines(page._page_box):
+            consumed[set_line.element] = consumed.get(set_line.element, 0) + len(line_text(set_line))
+    # Blank pages take the next start; a blank last page the previous one.
+    for i in reversed(range(len(starts))):
+        if starts[i] is None:
+            starts[i] = starts[i + 1] if i + 1 < len(starts) else starts[i - 1]
+    return [PageStart(str(number), line, offset) for number, (line, offset) in enumerate(starts, 1)]
