@@ -11,8 +11,9 @@ SYSTEM := $(VENV)/.system
 # about 9x slower without it), Pango for WeasyPrint, fontconfig to find fonts,
 # poppler's pdftotext and pdftoppm (the tests read the PDF as a reader would),
 # Chromium (DAISY Ace and the reading-system tests render the EPUB in it),
-# Ghostscript's ICC profiles (the print edition's CMYK output intent).
-SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium libgs-common
+# Ghostscript's ICC profiles (the print edition's CMYK output intent), a 楷体
+# face for emphasis and quotes (LXGW WenKai) and a colour emoji font.
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-lxgw-wenkai fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium libgs-common
 
 # Books are the folders of CONTENT holding a source.txt; outputs go to OUT.
 CONTENT ?= content
@@ -97,7 +98,8 @@ $(VENV)/.bench: bench/requirements.txt
 clean:
 	rm -rf $(OUT)
 
-$(SYSTEM):
+# Checked again whenever this file (and so the list) changes.
+$(SYSTEM): Makefile
 	@missing=""; \
 	for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
@@ -115,7 +117,7 @@ $(SYSTEM):
 	fi
 	@mkdir -p $(VENV) && touch $@
 
-$(READY): requirements.txt pyproject.toml $(SYSTEM)
+$(READY): requirements.txt pyproject.toml | $(SYSTEM)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .

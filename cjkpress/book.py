@@ -12,10 +12,10 @@ from pathlib import Path
 
 from . import config as config_module
 from . import fonts
-from .design import Design
+from .design import STYLE_KEYS, Design, texts
 from .errors import InputError
 from .readers import READERS
-from .tree import Book, Box, Figure, Metadata, Paragraph, Subheading
+from .tree import Book, Metadata
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         if path.is_dir():
             raise InputError("no source.txt in the book folder; put the white paper's text there", path)
         raise InputError("no such book folder or text file", path)
-    config = config_module.load(located.config)
+    config = reader.configure(located, encoding)
     found = reader.read(located, config, encoding)
     values = config.values
     title = values.get("title", found.title)
@@ -54,28 +54,36 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         body_font=config.design["body_font"],
         heading_font=config.design["heading_font"],
         fallback_font=config.design["fallback_font"],
+        emphasis_font=config.design["emphasis_font"],
+        code_font=config.design["code_font"],
+        toc_depth=config.design["toc_depth"],
     )
-    book = Book(located.slug, located.source, metadata, found.chapters)
-    check_coverage(book, config)
+    book = Book(located.slug, located.source, metadata, found.chapters, located.config)
+    check_coverage(book, design, config)
     return book, design
 
 
-def check_coverage(book: Book, config: config_module.Config) -> None:
+def check_coverage(book: Book, design: Design, config: config_module.Config) -> None:
     """Every printed character has a face to draw it: its own, or the fallback (warned of)."""
     faces = {}
-    for key, bold in (("body_font", False), ("heading_font", True), ("fallback_font", False)):
-        try:
-            faces[key] = fonts.find(config.design[key], bold=bold) if config.design[key] else None
-        except InputError as err:
-            raise InputError(err.message, config.path, config.line(f"design.{key}")) from None
-    fallback = faces["fallback_font"]
-    for text, line, key in texts(book):
-        face = faces[key]
+
+    def face(key, find):
+        if key not in faces:
+            try:
+                faces[key] = find()
+            except InputError as err:
+                raise InputError(err.message, config.path, config.line(f"design.{key}")) from None
+        return faces[key]
+
+    fallback = face("fallback_font", lambda: fonts.fallback(design))
+    for text, line, style in texts(book):
+        key = STYLE_KEYS[style]
+        face_ = face(key, lambda: fonts.face(design, style))
         for char in sorted({c for c in text if not c.isspace()}, key=text.index):
-            drawn_by = fonts.face_for(char, face, fallback)
-            if drawn_by is face:
+            drawn_by = fonts.face_for(char, face_, fallback)
+            if drawn_by is face_:
                 continue
-            where = f"character “{char}” (U+{ord(char):04X}) is not in the font {face.family}"
+            where = f"character “{char}” (U+{ord(char):04X}) is not in the font {face_.family}"
             if drawn_by is not None:
                 log.warning("%s:%d: %s; it is drawn in the fallback font %s", book.source, line, where, fallback.family)
                 continue
@@ -85,21 +93,3 @@ def check_coverage(book: Book, config: config_module.Config) -> None:
                 book.source,
                 line,
             )
-
-
-def texts(book: Book):
-    """(text, source line, font key) of everything printed from the source."""
-    for chapter in book.chapters:
-        yield chapter.heading, chapter.line, "heading_font"
-        yield from ((s.heading, s.line, "heading_font") for s in chapter.sections)
-        for block in chapter.blocks_in_order():
-            if isinstance(block, Paragraph):
-                yield block.lead, block.line, "heading_font"
-                yield block.text[len(block.lead):], block.line, "body_font"
-                yield from ((note.text, note.line, "body_font") for note in block.notes)
-            elif isinstance(block, Subheading):
-                yield block.heading, block.line, "heading_font"
-            elif isinstance(block, Box):
-                yield block.title, block.line, "heading_font"
-            elif isinstance(block, Figure):
-                yield block.caption, block.line, "heading_font"

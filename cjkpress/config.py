@@ -33,6 +33,7 @@ SCHEMA = {
     "title": (str, "the book's title"),
     "subtitle": (str, "a subtitle"),
     "creator": (str, "the author or issuing body"),
+    "author": (str, "the author (another name for creator)"),
     "publisher": (str, "the publisher"),
     "date": (str, "publication date, YYYY-MM or YYYY-MM-DD"),
     "language": (str, "BCP 47 language tag, e.g. zh-Hans"),
@@ -41,12 +42,16 @@ SCHEMA = {
     "design": (dict, "page size and fonts"),
     "run_in_heads": (dict, "the rule for bold lead sentences"),
     "boxes": (dict, "paragraphs in each box, by its label: {专栏一: 2}"),
+    "chapters": (list, "the chapter files of a Markdown book, in order"),
 }
 DESIGN_SCHEMA = {
     "page_size": (str, f"one of {', '.join(PAGE_SIZES)}, or '185mm 260mm'"),
     "body_font": (str, "fontconfig family of the body text"),
     "heading_font": (str, "fontconfig family of headings and run-in heads"),
-    "fallback_font": (str, "a family for the characters the other two lack (each use is warned)"),
+    "fallback_font": (str, "a family for the characters the other faces lack (each use is warned)"),
+    "emphasis_font": (str, "fontconfig family of emphasis and block quotes (a 楷体 face)"),
+    "code_font": (str, "fontconfig family of code (a monospaced face)"),
+    "toc_depth": (int, "heading levels listed in the 目录, the bookmarks and the nav (1 to 6)"),
 }
 RUN_IN_SCHEMA = {
     "max_length": (int, "the longest lead sentence, in characters"),
@@ -54,7 +59,8 @@ RUN_IN_SCHEMA = {
     "exclude": (list, "lead sentences never set as run-in heads"),
 }
 DEFAULT_DESIGN = {"page_size": "16开", "body_font": "Noto Serif CJK SC", "heading_font": "Noto Sans CJK SC",
-                  "fallback_font": ""}
+                  "fallback_font": "", "emphasis_font": "LXGW WenKai", "code_font": "Noto Sans Mono CJK SC",
+                  "toc_depth": 2}
 
 
 @dataclass
@@ -113,25 +119,32 @@ def check_keys(mapping: dict, schema: dict, config: Config, prefix: str = "") ->
 
 def load(path: Path | None) -> Config:
     """Read book.yaml at `path`; None gives the defaults (a bare .txt book)."""
-    config = Config(path)
     if path is None:
-        return config
+        return Config(None)
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        values = yaml.safe_load(text)
     except UnicodeDecodeError:
         raise InputError("book.yaml is not UTF-8 text", path) from None
+    return parse(text, path)
+
+
+def parse(text: str, path: Path, first_line: int = 1) -> Config:
+    """The settings in YAML `text` from `path` (book.yaml, or a Markdown file's front matter from `first_line`)."""
+    config = Config(path)
+    offset = first_line - 1
+    try:
+        node = yaml.compose(text)
+        values = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise InputError(
-            f"not valid YAML: {getattr(err, 'problem', err)}", path, mark.line + 1 if mark else None
+            f"not valid YAML: {getattr(err, 'problem', err)}", path, mark.line + 1 + offset if mark else None
         ) from None
     if values is None:
         return config
     if not isinstance(values, dict):
-        raise InputError("book.yaml should be a mapping of keys to values (title: …)", path, 1)
-    config.lines = key_lines(node)
+        raise InputError("the settings should be a mapping of keys to values (title: …)", path, first_line)
+    config.lines = {key: line + offset for key, line in key_lines(node).items()}
     check_keys(values, SCHEMA, config)
     boxes = values.pop("boxes", {})
     if not all(isinstance(count, int) and not isinstance(count, bool) and count > 0 for count in boxes.values()):
@@ -148,6 +161,13 @@ def load(path: Path | None) -> Config:
             )
     if "date" in values and not DATE.match(values["date"]):
         raise InputError(f"date “{values['date']}” should be YYYY-MM or YYYY-MM-DD", path, config.line("date"))
+    if "author" in values:
+        values.setdefault("creator", values.pop("author"))
+    if not all(isinstance(item, str) for item in values.get("chapters", [])):
+        raise InputError("“chapters” should list the chapter files, e.g. [intro.md, usage.md]", path,
+                         config.line("chapters"))
+    if not 1 <= design.get("toc_depth", 2) <= 6:
+        raise InputError("“design.toc_depth” should be a level from 1 to 6", path, config.line("design.toc_depth"))
     config.values = values
     config.design.update(design)
     config.run_in = run_in

@@ -8,7 +8,11 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
+from .tree import Book, Box, CodeBlock, Definitions, Figure, Paragraph, Quote, Subheading, Table, children, runs
+
 PT_PER_MM = 72 / 25.4
+CODE_COLUMNS = 80  # what a code line is written for
+CODE_MAX = 9.5  # pt: code is never larger than this, however wide the measure
 
 
 @dataclass(frozen=True)
@@ -17,9 +21,21 @@ class Design:
     page_height: float  # mm
     body_font: str  # fontconfig family names
     heading_font: str
-    fallback_font: str = ""  # for characters the other two lack; "" for none
+    fallback_font: str = ""  # for characters the other faces lack; "" for none
+    emphasis_font: str = "LXGW WenKai"  # a 楷体 face for emphasis and block quotes
+    code_font: str = "Noto Sans Mono CJK SC"
     font_size: float = 10.5  # pt: 五号
     line_height: float = 1.75  # times the font size
+    toc_depth: int = 2  # heading levels in the 目录, the bookmarks and the nav (Markdown books)
+
+    def family(self, style: str) -> tuple[str, bool]:
+        """(fontconfig family, bold) of the face text of `style` (tree.STYLES) is set in."""
+        return {"plain": (self.body_font, False), "strong": (self.heading_font, True),
+                "emphasis": (self.emphasis_font, False), "code": (self.code_font, False)}[style]
+
+
+# The book.yaml key that names each style's face, for messages.
+STYLE_KEYS = {"plain": "body_font", "strong": "heading_font", "emphasis": "emphasis_font", "code": "code_font"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +50,7 @@ class Grid:
     margin_bottom: float
     margin_inside: float
     margin_outside: float
+    code_size: float  # pt: code blocks fit CODE_COLUMNS half-width characters into the measure when they can
 
 
 @cache
@@ -57,4 +74,50 @@ def grid(design: Design, min_side: float = 22, min_top: float = 24, min_bottom: 
         margin_bottom=round(spare_h - top, 3),
         margin_inside=round(spare_w * 0.52, 3),
         margin_outside=round(spare_w * 0.48, 3),
+        code_size=round(min(CODE_MAX, chars * design.font_size / (CODE_COLUMNS / 2)), 2),
     )
+
+
+def texts(book: Book):
+    """(text, source line, style) of everything printed from the source: the style names its face."""
+    for chapter in book.chapters:
+        yield chapter.heading, chapter.line, "strong"
+        for section in chapter.sections:
+            yield section.heading, section.line, "strong"
+        yield from block_texts(chapter.blocks + [b for s in chapter.sections for b in s.blocks])
+
+
+def block_texts(blocks: list, style: str = "plain"):
+    for block in blocks:
+        line = getattr(block, "line", 0)
+        if isinstance(block, Paragraph):
+            yield from ((text, line, s) for text, s in runs(block.content, style))
+            for note in block.notes:
+                yield from ((text, note.line, s) for text, s in runs(note.content))
+        elif isinstance(block, Subheading):
+            yield block.heading, line, "strong"
+        elif isinstance(block, Figure):
+            yield block.caption, line, "strong"
+        elif isinstance(block, Box):
+            yield block.title, line, "strong"
+            yield from block_texts(block.blocks, style)
+        elif isinstance(block, CodeBlock):
+            yield block.text, line, "code"
+        elif isinstance(block, Quote):
+            yield from block_texts(block.blocks, "emphasis")  # quotes are set in the 楷体 face
+        elif isinstance(block, Table):
+            for cell in block.header:
+                yield from ((text, line, s) for text, s in runs(cell, "strong"))
+            for cell in (cell for row in block.rows for cell in row):
+                yield from ((text, line, s) for text, s in runs(cell, style))
+        elif isinstance(block, Definitions):
+            for term, definition in block.items:
+                yield from ((text, line, s) for text, s in runs(term, "strong"))
+                yield from block_texts(definition, style)
+        else:
+            yield from block_texts(children(block), style)
+
+
+def styles(book: Book) -> set[str]:
+    """The styles (tree.STYLES) the book's text is set in: the faces it needs."""
+    return {style for text, _, style in texts(book) if text}

@@ -13,7 +13,7 @@ import uharfbuzz as hb
 
 from .errors import InputError
 
-# Kept whatever the text, for about a hundred glyphs: the digits and letters a
+# Worth keeping in a subset whatever the text, for about a hundred glyphs: the digits and letters a
 # reader may add in the book's font (list numbers, labels) and the punctuation
 # of any Chinese text.
 EXTRA_CHARS = "".join(map(chr, range(0x20, 0x7F))) + "\u3000，。、；：？！“”‘’（）《》〈〉【】「」『』—…·～"
@@ -54,10 +54,15 @@ def find(family: str, bold: bool = False) -> Face:
     return Face(matched[0], path, face_index(path, postscript_name, int(index or 0)), postscript_name)
 
 
-def for_design(design) -> tuple[Face, Face, Face | None]:
-    """The faces a design (cjkpress.design.Design) sets type in: body, bold heading, fallback or None."""
-    fallback = find(design.fallback_font) if design.fallback_font else None
-    return find(design.body_font), find(design.heading_font, bold=True), fallback
+def face(design, style: str) -> Face:
+    """The face a design (cjkpress.design.Design) sets text of `style` (tree.STYLES) in."""
+    family, bold = design.family(style)
+    return find(family, bold=bold)
+
+
+def fallback(design) -> Face | None:
+    """The design's face for the characters its others lack, or None."""
+    return find(design.fallback_font) if design.fallback_font else None
 
 
 def face_index(path: str, postscript_name: str, guess: int) -> int:
@@ -76,13 +81,13 @@ def face_index(path: str, postscript_name: str, guess: int) -> int:
 
 
 def subset_otf(face: Face, text: str) -> bytes:
-    """An OpenType (CFF) font with the glyphs for `text`: byte-identical for the same input.
+    """An OpenType (CFF) font with the glyphs for the characters of `text`: byte-identical for the same input.
 
     HarfBuzz's subsetter, the one WeasyPrint uses for the PDF: a hundred times
     faster than fontTools' on these faces (0.05 s against 3 s for the seed).
     """
     subset_input = hb.SubsetInput()
-    subset_input.unicode_set.update(ord(char) for char in set(text + EXTRA_CHARS))
+    subset_input.unicode_set.update(ord(char) for char in set(text))
     features = subset_input.layout_feature_tag_set
     features.clear()
     features.update(int.from_bytes(tag.encode("ascii"), "big") for tag in FEATURES)

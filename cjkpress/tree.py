@@ -17,17 +17,72 @@ class Text:
 
 @dataclass(frozen=True)
 class Strong:
-    """Set in the heading face; at a paragraph's start, its run-in head."""
+    """Set in the heading face (黑体 style); at a paragraph's start, its run-in head."""
 
     content: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    """Set in a 楷体 face: Han text is never slanted."""
+
+    content: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Strikethrough:
+    content: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Styled:
+    """Inline HTML a reader lets through: `tag` is one of STYLED_TAGS."""
+
+    tag: str
+    content: tuple["Inline", ...]
+
+
+STYLED_TAGS = ("sup", "sub", "u", "kbd", "mark")
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    content: tuple["Inline", ...]
+    target: str  # "#id" of a heading or figure in the book, or an absolute http(s)/mailto URL
+
+    @property
+    def internal(self) -> bool:
+        return self.target.startswith("#")
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image inside a line of text; a local file of the book."""
+
+    path: Path
+    alt: str
 
 
 @dataclass(frozen=True)
 class Note:
     id: str  # "note-1", … in reading order
     mark: str  # as published: "①"
-    text: str
+    content: tuple["Inline", ...]
     line: int
+
+    @property
+    def text(self) -> str:
+        return plain(self.content)
 
 
 @dataclass(frozen=True)
@@ -37,15 +92,21 @@ class NoteRef:
     note: Note
 
 
-Inline = Text | Strong | NoteRef
+Inline = Text | Strong | Emphasis | Strikethrough | Styled | Code | Link | LineBreak | Image | NoteRef
+CONTAINERS = (Strong, Emphasis, Strikethrough, Styled, Link)  # inlines that hold inlines
 
 
 def plain(content: tuple[Inline, ...]) -> str:
-    """The text of inline nodes as published: a note call is its mark."""
-    return "".join(
-        node.text if isinstance(node, Text) else node.note.mark if isinstance(node, NoteRef) else plain(node.content)
-        for node in content
-    )
+    """The text of inline nodes as published: a note call is its mark; a line break adds no character."""
+    parts = []
+    for node in content:
+        if isinstance(node, (Text, Code)):
+            parts.append(node.text)
+        elif isinstance(node, NoteRef):
+            parts.append(node.note.mark)
+        elif isinstance(node, CONTAINERS):
+            parts.append(plain(node.content))
+    return "".join(parts)
 
 
 def note_refs(content: tuple[Inline, ...]) -> list[Note]:
@@ -54,9 +115,30 @@ def note_refs(content: tuple[Inline, ...]) -> list[Note]:
     for node in content:
         if isinstance(node, NoteRef):
             notes.append(node.note)
-        elif isinstance(node, Strong):
+        elif isinstance(node, CONTAINERS):
             notes.extend(note_refs(node.content))
     return notes
+
+
+STYLES = ("plain", "strong", "emphasis", "code")  # the faces inline text is set in
+
+
+def runs(content: tuple[Inline, ...], style: str = "plain"):
+    """(text, style) of every run of text in `content`, a note call's mark included; code wins over
+    strong, strong over emphasis."""
+    for node in content:
+        if isinstance(node, Text):
+            yield node.text, style
+        elif isinstance(node, Code):
+            yield node.text, "code"
+        elif isinstance(node, NoteRef):
+            yield node.note.mark, style
+        elif isinstance(node, Strong):
+            yield from runs(node.content, "code" if style == "code" else "strong")
+        elif isinstance(node, Emphasis):
+            yield from runs(node.content, "emphasis" if style == "plain" else style)
+        elif isinstance(node, CONTAINERS):
+            yield from runs(node.content, style)
 
 
 @dataclass(frozen=True)
@@ -86,17 +168,19 @@ class Figure:
     alt: str
     line: int
     caption: str = ""  # as published: "图1 中国网民规模"
+    id: str = ""  # for links to it; "" when nothing links
 
 
 @dataclass(frozen=True)
 class Subheading:
-    """A heading below the section: `1.核政策`, or a list heading inside an appendix."""
+    """A heading below the section: `1.核政策`, a list heading inside an appendix, Markdown's `###`."""
 
     id: str
     number: str
     title: str
     line: int
     in_toc: bool  # listed in the 目录 (then in the bookmarks and the nav too)
+    depth: int = 0  # levels below the first subheading level (Markdown's `####` under `###`: 1)
 
     @property
     def heading(self) -> str:
@@ -110,10 +194,83 @@ class Box:
     id: str
     title: str
     line: int
-    blocks: list["Paragraph | Figure"] = field(default_factory=list)
+    blocks: list["Block"] = field(default_factory=list)
 
 
-Block = Paragraph | Figure | Subheading | Box
+@dataclass
+class ListItem:
+    blocks: list["Block"] = field(default_factory=list)
+    checked: bool | None = None  # a task list's item: done or not; None for an ordinary item
+
+
+@dataclass
+class ListBlock:
+    items: list[ListItem]
+    line: int
+    ordered: bool = False
+    start: int = 1  # the first number of an ordered list
+
+
+@dataclass
+class Quote:
+    blocks: list["Block"]
+    line: int
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    text: str  # the code as written, lines joined by "\n", without a final newline
+    language: str  # as the fence names it ("python"), or ""
+    line: int
+
+
+Cell = tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    aligns: tuple[str, ...]  # per column: "left", "center", "right" or "" (the reader's default)
+    line: int
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A thematic break."""
+
+    line: int
+
+
+@dataclass
+class Definitions:
+    """A definition list: each term with the blocks that define it."""
+
+    items: list[tuple[Cell, list["Block"]]]
+    line: int
+
+
+Block = Paragraph | Figure | Subheading | Box | ListBlock | Quote | CodeBlock | Table | Rule | Definitions
+
+
+def children(block: Block) -> list[Block]:
+    """The blocks directly inside `block`: a box's, a quote's, a list's items', a definition list's."""
+    if isinstance(block, (Box, Quote)):
+        return block.blocks
+    if isinstance(block, ListBlock):
+        return [b for item in block.items for b in item.blocks]
+    if isinstance(block, Definitions):
+        return [b for _, blocks in block.items for b in blocks]
+    return []
+
+
+def walk(blocks: list[Block]) -> list[Block]:
+    """Every block of `blocks` and of the blocks inside them, in reading order."""
+    flat = []
+    for block in blocks:
+        flat.append(block)
+        flat.extend(walk(children(block)))
+    return flat
 
 
 @dataclass
@@ -138,26 +295,34 @@ class Chapter:
     blocks: list[Block] = field(default_factory=list)  # before the first section
     sections: list[Section] = field(default_factory=list)
     kind: str = "chapter"  # preface, chapter, conclusion or appendix
+    source: Path | None = None  # the file it was read from, for messages
 
     @property
     def heading(self) -> str:
         return self.number + self.title
 
     def blocks_in_order(self) -> list[Block]:
-        """Every block, boxes opened: the reading order of the chapter's content."""
-        flat = []
-        for block in self.blocks + [b for s in self.sections for b in s.blocks]:
-            flat.append(block)
-            if isinstance(block, Box):
-                flat.extend(block.blocks)
-        return flat
+        """Every block, boxes, lists and quotes opened: the reading order of the chapter's content."""
+        return walk(self.blocks + [b for s in self.sections for b in s.blocks])
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks_in_order() if isinstance(b, Paragraph)]
 
     def notes(self) -> list[Note]:
-        """The notes its paragraphs call, in reading order."""
-        return [note for p in self.paragraphs() for note in p.notes]
+        """The notes its text calls, in reading order (table cells and terms too)."""
+        return [note for content in inline_contents(self.blocks_in_order()) for note in note_refs(content)]
+
+
+def inline_contents(blocks: list[Block]):
+    """Every inline content of `blocks` (each not opened): paragraphs, table cells, terms."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block.content
+        elif isinstance(block, Table):
+            yield from block.header
+            yield from (cell for row in block.rows for cell in row)
+        elif isinstance(block, Definitions):
+            yield from (term for term, _ in block.items)
 
 
 @dataclass(frozen=True)
@@ -203,9 +368,25 @@ class Metadata:
 @dataclass
 class Book:
     slug: str  # names the outputs
-    source: Path
+    source: Path  # the file that names the book: source.txt, the .md file or book.yaml
     metadata: Metadata
     chapters: list[Chapter]
+    config: Path | None = None  # its book.yaml, if any
+
+    def anchors(self) -> dict[str, str]:
+        """Every id a link may point at (headings, figures, boxes), with the id of its chapter."""
+        found = {}
+        for chapter in self.chapters:
+            found[chapter.id] = chapter.id
+            found.update((s.id, chapter.id) for s in chapter.sections)
+            found.update((b.id, chapter.id) for b in chapter.blocks_in_order()
+                         if isinstance(b, (Subheading, Box, Figure)) and b.id)
+        return found
+
+    def files(self) -> list[Path]:
+        """Every file the book was made from: what a change to rebuilds it."""
+        found = [self.source, self.config] + [c.source for c in self.chapters] + [f.path for f in self.figures()]
+        return sorted({path for path in found if path})
 
     def paragraphs(self) -> list[Paragraph]:
         return [p for c in self.chapters for p in c.paragraphs()]

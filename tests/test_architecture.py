@@ -70,8 +70,8 @@ def test_readers_know_only_the_tree_config_and_text(name):
 
 
 @pytest.mark.parametrize("name", [m for m in MODULES if within(m, "cjkpress.typeset")])
-def test_the_setter_knows_the_tree_the_design_and_the_fonts(name):
-    allowed = ("cjkpress.tree", "cjkpress.design", "cjkpress.fonts", "cjkpress.typeset")
+def test_the_setter_knows_the_tree_the_design_the_fonts_and_clreq(name):
+    allowed = ("cjkpress.tree", "cjkpress.design", "cjkpress.fonts", "cjkpress.clreq", "cjkpress.typeset")
     assert all(within(m, *allowed) for m in MODULES[name]), MODULES[name]
 
 

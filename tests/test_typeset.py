@@ -5,14 +5,14 @@ import pytest
 from cjkpress.design import grid
 from cjkpress.tree import Paragraph, Text
 from cjkpress.typeset import Setter, Shaper
-from cjkpress.typeset.setter import CLOSING, OPENING
+from cjkpress.clreq import CLOSING, OPENING
 
 MEASURE = 38
 
 
 @pytest.fixture(scope="module")
 def setter(design):
-    return Setter(Shaper.for_design(design, "zh-Hans"), grid(design).chars)
+    return Setter(Shaper(design, "zh-Hans"), grid(design).chars)
 
 
 def line_text(line):
@@ -23,7 +23,7 @@ def line_width(setter, line):
     """Width in em as drawn: advances, letter-spacing after every character but the line's last, margins."""
     width = 0.0
     for s in line:
-        width += setter.shaper.width(s.text, s.lead, s.halt) + s.spacing * len(s.text) + s.margin
+        width += setter.shaper.width(s.text, s.style, s.halt) + s.spacing * len(s.text) + s.margin
     return width - line[-1].spacing
 
 
@@ -51,8 +51,8 @@ def test_seed_paragraphs_obey_the_rules(setter, book):
 def test_run_in_head_keeps_its_face(setter, book):
     paragraph = next(p for p in book.paragraphs() if p.lead)
     segments = [s for line in setter.lines(paragraph) for s in line]
-    assert "".join(s.text for s in segments if s.lead) == paragraph.lead
-    assert "".join(s.text for s in segments if not s.lead) == paragraph.text[len(paragraph.lead):]
+    assert "".join(s.text for s in segments if s.style == "strong") == paragraph.lead
+    assert "".join(s.text for s in segments if s.style != "strong") == paragraph.text[len(paragraph.lead):]
 
 
 def set_one(setter, text):

@@ -1,18 +1,19 @@
 """Readers: one module per input format, each turning its source into the document tree.
 
-A reader module has two functions:
+A reader module has three functions:
 
 - `locate(path) -> Located | None`: whether `path` (a book folder or a file)
   is a book in its format, and then which files make it;
+- `configure(located, encoding) -> Config`: its settings (book.yaml, or what
+  stands for it in the format, as a Markdown file's front matter);
 - `read(located, config, encoding) -> Manuscript`: the chapters, and what the
-  text says of itself (title, date, issuer…), before book.yaml has its say.
+  text says of itself (title, date, issuer…), before the settings have their say.
 
 `READERS` lists them in the order they are asked; the first to locate a book reads it.
 """
 
-from . import whitepaper
+from . import markdown, whitepaper
 from .manuscript import Located, Manuscript
 
-
-READERS = (whitepaper,)
+READERS = (markdown, whitepaper)  # the white-paper reader takes any text file: it comes last
 __all__ = ["READERS", "Located", "Manuscript"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlparse
 
+from .. import config as config_module
 from ..config import Config
 from ..errors import InputError
 from ..tree import Block, Box, Chapter, Figure, Inline, Note, NoteRef, Paragraph, Section, Strong, Subheading, Text, contents
@@ -164,6 +165,11 @@ def locate(path: Path) -> Located | None:
     return None
 
 
+def configure(located: Located, encoding: str | None = None) -> Config:
+    """The book's book.yaml, if it has one."""
+    return config_module.load(located.config)
+
+
 def read(located: Located, config: Config, encoding: str | None = None) -> Manuscript:
     """The white paper `located` names, with book.yaml's rules for run-in heads and boxes."""
     rule = RunInRule(
@@ -277,13 +283,13 @@ class Body:
             self.in_notes = True
         elif kind == "note":
             self.in_notes = True
-            self.notes.append(Note(f"note-{len(self.notes) + 1}", number, value, line.number))
+            self.notes.append(Note(f"note-{len(self.notes) + 1}", number, (Text(value),), line.number))
         elif kind == "credit":
             self.credit = value
         elif self.in_notes and kind == "paragraph" and self.notes:
             # A note running over several lines.
             last = self.notes[-1]
-            self.notes[-1] = replace(last, text=last.text + value)
+            self.notes[-1] = replace(last, content=(Text(last.text + value),))
         elif kind in ("chapter", "appendix"):
             self.in_notes = False
             self.start_chapter(kind, number, value, line)
@@ -341,7 +347,7 @@ class Body:
             ident, kind = self.next_id("ch"), "chapter"
         else:
             ident = kind = UNNUMBERED[title]
-        self.chapters.append(Chapter(ident, number, title, line.number, kind=kind))
+        self.chapters.append(Chapter(ident, number, title, line.number, kind=kind, source=self.path))
         self.container, self.box = self.chapters[-1].blocks, None
 
     def figure(self, kind: str, number: str, value: str, line: Line) -> None:

@@ -5,7 +5,9 @@ Chinese punctuation rules, so the body paragraphs are set here and handed to
 it line by line, each line with its spacing made explicit:
 
 1. The text is cut into units that never break inside: a Han character or
-   mark, `——` and `……`, a run of Latin letters and digits.
+   mark, `——` and `……`, a run of Latin letters and digits, a word of code.
+   Each unit keeps its style (the face it is set in: plain, strong,
+   emphasis, code) and what wraps it (a link, strikethrough, sup…).
 2. Adjacent marks are compressed to 1.5 em a pair: a closing mark or stop
    before another mark, or the second of two opening marks, is set half-width
    with the font's `halt` feature.
@@ -15,8 +17,9 @@ it line by line, each line with its spacing made explicit:
    `·`, never ending with an opening mark, and a closing mark at the end of a
    line may be set half-width if that lets it stay ("push in" before "push out").
 5. A paragraph whose last line would hold one Han character pulls one more down.
-6. Every line but the last is justified by spreading its slack evenly over the
-   boundaries between units (inter-character justification).
+6. Every line but the last (of the paragraph, or before a forced line break)
+   is justified by spreading its slack evenly over the boundaries between
+   units, never inside code (inter-character justification).
 
 Widths come from the Shaper (shaper.py). Only positions change: the
 characters are the source's, so the PDF's text layer is the text as published.
@@ -25,25 +28,27 @@ characters are the source's, so the PDF's text layer is the text as published.
 import unicodedata
 from dataclasses import dataclass
 
-from ..tree import Inline, Note, NoteRef, Paragraph, Strong, Text, plain
+from ..tree import (CONTAINERS, Code, Emphasis, Inline, LineBreak, Link, Note, NoteRef, Paragraph, Strikethrough,
+                    Strong, Styled, Text, plain)
+from ..clreq import CLOSING, MIDDLE_DOT, OPENING, PAIRED
 from .shaper import Shaper
 
-OPENING = "“‘（《〈【「『〔"
-# Closing brackets and stops: in Simplified Chinese all of them sit in the left
-# half of their em, so their right half can be trimmed.
-CLOSING = "”’）》〉】」』〕，。、；：？！"
-PAIRED = ("——", "……")
-MIDDLE_DOT = "·"
 AUTOSPACE = 0.25  # em between Han and Latin or digits
 EPSILON = 1e-6
+SMALL = {"sup": 0.7, "sub": 0.7}  # the size of raised and lowered text, in em
 
 
 @dataclass(frozen=True)
 class Unit:
     text: str
-    lead: bool  # part of the run-in head
-    kind: str  # han, open, close, latin, space, other
+    style: str  # the face: plain, strong, emphasis, code (tree.STYLES)
+    kind: str  # han, open, close, latin, space, code, break, other
+    wraps: tuple[tuple[str, ...], ...] = ()  # ("a", target), ("s",), ("sup",)…, outermost first
     note: Note | None = None  # the note this mark calls
+
+    @property
+    def size(self) -> float:
+        return min((SMALL.get(wrap[0], 1.0) for wrap in self.wraps), default=1.0)
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,11 @@ class Segment:
     """A run of a line set alike: what the template turns into one span."""
 
     content: tuple[Text | NoteRef, ...]  # its text, and the calls of notes placed at their marks
-    lead: bool
+    style: str
     halt: bool  # set half-width with the font's halt feature
     spacing: float  # em after each character (letter-spacing)
     margin: float  # em after the whole run (for units that must not be spaced inside)
+    wraps: tuple[tuple[str, ...], ...] = ()
 
     @property
     def text(self) -> str:
@@ -77,25 +83,55 @@ def kind(char: str) -> str:
     return "latin"
 
 
-def inline_units(content: tuple[Inline, ...], lead: bool = False) -> list[Unit]:
-    """The units of a paragraph's inline content; strong text is its run-in head."""
+def wrap_of(node: Inline) -> tuple[str, ...] | None:
+    """How a container node wraps its text in the set line, or None when it only changes the style."""
+    if isinstance(node, Link):
+        return ("a", node.target)
+    if isinstance(node, Strikethrough):
+        return ("s",)
+    if isinstance(node, Styled):
+        return (node.tag,)
+    return None
+
+
+def inline_units(content: tuple[Inline, ...], style: str = "plain", wraps: tuple = ()) -> list[Unit]:
+    """The units of a paragraph's inline content, each with its style and what wraps it."""
     result = []
     for node in content:
-        if isinstance(node, Strong):
-            result += inline_units(node.content, True)
-        elif isinstance(node, NoteRef):
-            result.append(Unit(node.note.mark, lead, kind(node.note.mark), node.note))
-        else:
-            result += units(node.text, lead)
+        if isinstance(node, NoteRef):
+            result.append(Unit(node.note.mark, style, kind(node.note.mark), wraps, node.note))
+        elif isinstance(node, Code):
+            result += code_units(node.text, wraps)
+        elif isinstance(node, LineBreak):
+            result.append(Unit("", style, "break", wraps))
+        elif isinstance(node, Strong):
+            result += inline_units(node.content, "code" if style == "code" else "strong", wraps)
+        elif isinstance(node, Emphasis):
+            result += inline_units(node.content, "emphasis" if style == "plain" else style, wraps)
+        elif isinstance(node, CONTAINERS):
+            result += inline_units(node.content, style, wraps + (wrap_of(node),))
+        elif isinstance(node, Text):
+            result += units(node.text, style, wraps)
     return result
 
 
-def units(text: str, lead: bool) -> list[Unit]:
+def code_units(text: str, wraps: tuple) -> list[Unit]:
+    """Inline code: words that never break inside, and the spaces between them, all in the code face."""
+    result = []
+    for i, word in enumerate(text.split(" ")):
+        if i:
+            result.append(Unit(" ", "code", "space", wraps))
+        if word:
+            result.append(Unit(word, "code", "code", wraps))
+    return result
+
+
+def units(text: str, style: str = "plain", wraps: tuple = ()) -> list[Unit]:
     result = []
     i = 0
     while i < len(text):
         if text.startswith(PAIRED, i):
-            result.append(Unit(text[i : i + 2], lead, "other"))
+            result.append(Unit(text[i : i + 2], style, "other", wraps))
             i += 2
             continue
         k = kind(text[i])
@@ -103,22 +139,30 @@ def units(text: str, lead: bool) -> list[Unit]:
         if k == "latin":
             while j < len(text) and kind(text[j]) == "latin":
                 j += 1
-        result.append(Unit(text[i:j], lead, k))
+        # Marks of emphasized text are the body face's: the 楷体 face has no half-width forms.
+        unit_style = "plain" if style == "emphasis" and k in ("open", "close") else style
+        result.append(Unit(text[i:j], unit_style, k, wraps))
         i = j
     return result
 
 
 def may_break(a: Unit, b: Unit) -> bool:
     """Whether a line may end after `a` and the next begin with `b`."""
-    if b.kind in ("close", "space") or b.text == MIDDLE_DOT or b.text[0] == "%":
+    if b.kind in ("close", "space") or b.text == MIDDLE_DOT or b.text[:1] == "%":
         return False
     return a.kind != "open" and a.text != MIDDLE_DOT
 
 
 def autospace(a: Unit, b: Unit) -> float:
-    han_latin = a.kind == "han" and b.kind == "latin" and b.text[0].isascii() and b.text[0].isalnum()
-    latin_han = b.kind == "han" and a.kind == "latin" and a.text[-1].isascii() and a.text[-1].isalnum()
+    """A quarter em between Han and Latin letters, digits or code."""
+    han_latin = a.kind == "han" and (b.kind == "code" or b.kind == "latin" and b.text[0].isascii() and b.text[0].isalnum())
+    latin_han = b.kind == "han" and (a.kind == "code" or a.kind == "latin" and a.text[-1].isascii() and a.text[-1].isalnum())
     return AUTOSPACE if han_latin or latin_han else 0.0
+
+
+def stretches(a: Unit, b: Unit) -> bool:
+    """Whether justification may widen the boundary between `a` and `b`: never inside code."""
+    return not (a.style == "code" and b.style == "code")
 
 
 def compressed(units: list[Unit]) -> list[bool]:
@@ -134,38 +178,53 @@ def compressed(units: list[Unit]) -> list[bool]:
 
 @dataclass
 class Setter:
-    """Sets paragraphs into lines of `measure` em, the first indented by `indent` em."""
+    """Sets paragraphs into lines of `measure` em, the first indented by `indent` em, text in `style`."""
 
     shaper: Shaper
-    measure: int
+    measure: float
     indent: float = 2
+    style: str = "plain"
+
+    def width(self, unit: Unit, halt: bool) -> float:
+        return self.shaper.width(unit.text, unit.style, halt) * unit.size
 
     def lines(self, paragraph: Paragraph) -> list[list[Segment]]:
-        line_units = inline_units(paragraph.content)
-        if not line_units:
-            return []
+        """The paragraph's lines; a forced line break ends a line as the paragraph's end does."""
+        every = inline_units(paragraph.content, self.style)
+        pieces, start = [], 0
+        for i, unit in enumerate(every + [Unit("", "plain", "break")]):
+            if unit.kind == "break":
+                pieces.append(every[start:i])
+                start = i + 1
+        lines = []
+        for number, piece in enumerate(pieces):
+            lines += self.set_piece(piece, self.indent if number == 0 else 0.0) if piece else [[]]
+        return [] if lines == [[]] else lines
+
+    def set_piece(self, line_units: list[Unit], indent: float) -> list[list[Segment]]:
         halt = compressed(line_units)
-        widths = [self.shaper.width(u.text, u.lead, h) for u, h in zip(line_units, halt)]
+        widths = [self.width(u, h) for u, h in zip(line_units, halt)]
         gaps = [autospace(a, b) for a, b in zip(line_units, line_units[1:])] + [0.0]
-        breaks = self.break_lines(line_units, widths, gaps, halt)
+        breaks = self.break_lines(line_units, widths, gaps, halt, indent)
         lines = []
         for number, (start, end, end_halt) in enumerate(breaks):
             if end_halt:
                 halt[end - 1] = True
-                widths[end - 1] = self.shaper.width(line_units[end - 1].text, line_units[end - 1].lead, True)
+                widths[end - 1] = self.width(line_units[end - 1], True)
             last = number == len(breaks) - 1
-            avail = self.measure - (self.indent if number == 0 else 0)
+            avail = self.measure - (indent if number == 0 else 0)
             natural = sum(widths[start:end]) + sum(gaps[start : end - 1])
-            spread = 0.0 if last or end - start < 2 else (avail - natural) / (end - start - 1)
+            stretchable = [i for i in range(start, end - 1) if stretches(line_units[i], line_units[i + 1])]
+            spread = 0.0 if last or not stretchable else (avail - natural) / len(stretchable)
             lines.append(self.segments(line_units, halt, gaps, start, end, spread))
         return lines
 
-    def break_lines(self, line_units, widths, gaps, halt) -> list[tuple[int, int, bool]]:
+    def break_lines(self, line_units, widths, gaps, halt, indent) -> list[tuple[int, int, bool]]:
         """(start, end, last mark halved) of each line: greedy, then no lone last character."""
         breaks = []
         start = 0
         while start < len(line_units):
-            avail = self.measure - (self.indent if not breaks else 0)
+            avail = self.measure - (indent if not breaks else 0)
             end, end_halt = self.fill(line_units, widths, gaps, halt, start, avail)
             breaks.append((start, end, end_halt))
             start = end
@@ -184,7 +243,7 @@ class Setter:
             width += widths[end - 1] + (gaps[end - 2] if end - 1 > start else 0.0)
             last = line_units[end - 1]
             # A closing mark at the end of a line may give up its blank half.
-            trim = widths[end - 1] - self.shaper.width(last.text, last.lead, True) if last.kind == "close" and not halt[end - 1] else 0.0
+            trim = widths[end - 1] - self.width(last, True) if last.kind == "close" and not halt[end - 1] else 0.0
             if width - trim > avail + EPSILON:
                 break
             if end == len(line_units) or may_break(last, line_units[end]):
@@ -205,7 +264,8 @@ class Setter:
         segments: list[Segment] = []
         for i in range(start, end):
             unit = line_units[i]
-            after = round(gaps[i] + spread, 5) if i < end - 1 else 0.0
+            widen = spread if i < end - 1 and stretches(unit, line_units[i + 1]) else 0.0
+            after = round(gaps[i] + widen, 5) if i < end - 1 else 0.0
             # Units of several characters take their space after them, not inside.
             spacing, margin = (after, 0.0) if len(unit.text) == 1 else (0.0, after)
             piece = NoteRef(unit.note) if unit.note else Text(unit.text)
@@ -214,11 +274,12 @@ class Setter:
                 previous
                 and margin == 0.0
                 and previous.margin == 0.0
-                and (previous.lead, previous.halt, previous.spacing) == (unit.lead, halt[i], spacing)
+                and (previous.style, previous.halt, previous.spacing, previous.wraps)
+                == (unit.style, halt[i], spacing, unit.wraps)
             ):
-                segments[-1] = Segment(joined(previous.content, piece), unit.lead, halt[i], spacing, 0.0)
+                segments[-1] = Segment(joined(previous.content, piece), unit.style, halt[i], spacing, 0.0, unit.wraps)
             else:
-                segments.append(Segment((piece,), unit.lead, halt[i], spacing, margin))
+                segments.append(Segment((piece,), unit.style, halt[i], spacing, margin, unit.wraps))
         return segments
 
 

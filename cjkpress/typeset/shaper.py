@@ -10,18 +10,12 @@ from ..fonts import Face
 
 
 class Shaper:
-    """Widths of text in the body face, or (`lead`) the bold heading face of run-in heads."""
+    """Widths of text in the face of its style (tree.STYLES), as the design names them."""
 
-    def __init__(self, body: Face, lead: Face, language: str, fallback: Face | None = None):
-        self.faces = {False: body, True: lead}
-        self.fallback = fallback
+    def __init__(self, design: Design, language: str):
+        self.design = design
+        self.fallback = fonts.fallback(design)
         self.language = language
-
-    @classmethod
-    def for_design(cls, design: Design, language: str) -> "Shaper":
-        """The fonts `design` names: body, bold heading face for run-in heads, fallback if any."""
-        body, lead, fallback = fonts.for_design(design)
-        return cls(body, lead, language, fallback)
 
     @staticmethod
     @cache
@@ -29,9 +23,10 @@ class Shaper:
         return hb.Font(fonts.hb_face(face))
 
     @cache
-    def width(self, text: str, lead: bool, halt: bool) -> float:
+    def width(self, text: str, style: str, halt: bool) -> float:
+        face = fonts.face(self.design, style)
         # Measured in the face that will draw it, as WeasyPrint falls back.
-        font = self.font(fonts.face_for(text, self.faces[lead], self.fallback) or self.faces[lead])
+        font = self.font(fonts.face_for(text, face, self.fallback) or face)
         buffer = hb.Buffer()
         buffer.add_str(text)
         buffer.guess_segment_properties()

@@ -12,14 +12,17 @@ import jinja2
 from markupsafe import Markup
 
 from ..design import Design, grid
-from ..tree import Book, Box, Figure, NoteRef, Paragraph, Strong, Subheading
+from ..tree import (Book, Box, Code, CodeBlock, Definitions, Emphasis, Figure, Image, LineBreak, Link, ListBlock,
+                    NoteRef, Paragraph, Quote, Rule, Strikethrough, Strong, Styled, Subheading, Table)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
 STYLES = ROOT / "styles"
 # The node types templates tell apart: `{% if b is paragraph %}`.
-NODE_TESTS = {"paragraph": Paragraph, "figure": Figure, "subheading": Subheading, "box": Box,
-              "strong": Strong, "note_ref": NoteRef}
+NODE_TESTS = {"paragraph": Paragraph, "figure": Figure, "subheading": Subheading, "box": Box, "list_block": ListBlock,
+              "quote": Quote, "code_block": CodeBlock, "table": Table, "rule": Rule, "definitions": Definitions,
+              "strong": Strong, "emphasis": Emphasis, "strikethrough": Strikethrough, "styled": Styled,
+              "code": Code, "link": Link, "line_break": LineBreak, "image": Image, "note_ref": NoteRef}
 
 
 def css_string(text: str) -> Markup:
@@ -53,10 +56,24 @@ def render(template: str, **context) -> str:
     return environment().get_template(template).render(**context)
 
 
+def link_urls(book: Book, document=lambda chapter_id: ""):
+    """A template's `link_url(target)`: an external target as it is, an internal one ("#id") as the
+    URL of `document(chapter id)` (the one-file book: "") and the id; None for an id the book lacks."""
+    anchors = book.anchors()
+
+    def link_url(target: str) -> str | None:
+        if not target.startswith("#"):
+            return target
+        chapter = anchors.get(target[1:])
+        return None if chapter is None else document(chapter) + target
+
+    return link_url
+
+
 def one_file_book(template: str, book: Book, design: Design, asset_url, **context) -> str:
     """The whole book as one HTML file (templates/book.html, filled in by `template`).
 
     `asset_url(path)` turns a figure's local path into the URL written in the HTML.
     """
     return render(template, book=book, meta=book.metadata, toc=book.contents(), design=design, grid=grid(design),
-                  stylesheet=stylesheet("print.css", "screen.css"), asset_url=asset_url, **context)
+                  stylesheet=stylesheet("print.css", "screen.css"), asset_url=asset_url, link_url=link_urls(book), **context)

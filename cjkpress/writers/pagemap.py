@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import fonts
-from ..design import Design
+from ..design import Design, styles
 from ..output import atomic
 from ..tree import Book
 from .markup import ROOT, STYLES, TEMPLATES
@@ -32,7 +32,8 @@ class PageStart:
     """
 
     label: str  # the folio printed on the page
-    line: int
+    chapter: str  # the id of the chapter the page belongs to
+    line: int  # in the chapter's source
     offset: int = 0
 
 
@@ -49,15 +50,15 @@ def record_path(book: Book, out: Path, suffix: str) -> Path:
 def inputs_digest(book: Book, design: Design) -> str:
     """A digest of everything the PDF is made from: the book's files, cjkpress's print code, fonts."""
     digest = hashlib.sha256()
-    files = [book.source, book.source.parent / "book.yaml"] if book.source.name == "source.txt" else [book.source]
-    files += sorted(figure.path for figure in book.figures())
+    files = book.files()
     for folder in (ROOT / "cjkpress", TEMPLATES, STYLES):
         files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".pyc"
                         and not any(p.is_relative_to(epub) for epub in EPUB_ONLY))
     for path in files:
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
-    for face in filter(None, fonts.for_design(design)):
+    faces = [fonts.face(design, style) for style in sorted(styles(book))] + [fonts.fallback(design)]
+    for face in filter(None, faces):
         stat = Path(face.path).stat()
         digest.update(f"{face.path}:{face.index}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
@@ -71,7 +72,7 @@ def record(book: Book, design: Design, out: Path, pdf: bytes, page_map: PageMap)
         "inputs": inputs_digest(book, design),
         "pdf": hashlib.sha256(pdf).hexdigest(),
         "cover": hashlib.sha256(page_map.cover).hexdigest(),
-        "pages": [[p.label, p.line, p.offset] for p in page_map.pages],
+        "pages": [[p.label, p.chapter, p.line, p.offset] for p in page_map.pages],
     }
     with atomic(record_path(book, out, "pages.json")) as tmp:
         tmp.write_text(json.dumps(data), encoding="utf-8")
@@ -89,4 +90,4 @@ def recorded(book: Book, design: Design, out: Path) -> PageMap | None:
         inputs_digest(book, design), hashlib.sha256(pdf).hexdigest(), hashlib.sha256(cover).hexdigest()
     ):
         return None
-    return PageMap([PageStart(label, line, offset) for label, line, offset in data["pages"]], cover)
+    return PageMap([PageStart(*page) for page in data["pages"]], cover)

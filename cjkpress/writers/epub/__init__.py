@@ -16,18 +16,20 @@ import io
 import itertools
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ebooklib import epub
 from lxml import etree
 
 from ... import fonts
+from ...clreq import CLOSING, OPENING
 from ...errors import InputError
 from ...output import atomic
-from ...tree import Book, Chapter, TocEntry
+from ...design import styles
+from ...tree import STYLES, Book, TocEntry
 from .. import PAGE_MAP, Job, Writer
-from ..markup import render, stylesheet
+from ..markup import link_urls, render, stylesheet
 from .package import Packager, fixed_time, metadata, repack
 from .pages import mark_pages, page_breaks, page_id
 
@@ -60,6 +62,23 @@ class Resource:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Font:
+    """An embedded face: the style it draws, and its subset."""
+
+    style: str  # tree.STYLES, or "fallback"
+    face: fonts.Face
+    resource: Resource
+    src: str = ""  # its URL from the style sheet
+
+
+def subset_text(style: str, text: str) -> str:
+    """What a face's subset holds: all the text and fonts.EXTRA_CHARS, but the marks the 楷体 face
+    leaves to the body face."""
+    text += fonts.EXTRA_CHARS
+    return "".join(c for c in text if c not in OPENING + CLOSING) if style == "emphasis" else text
+
+
 class Epub(Writer):
     format = "epub"
     suffix = ".epub"
@@ -72,35 +91,45 @@ class Epub(Writer):
 
 def epub_bytes(book: Book, design, page_map) -> bytes:
     """The EPUB of `book`; the page map gives its cover image and its page list."""
-    *faces, fallback_face = fonts.for_design(design)
+    used = [style for style in STYLES if style in styles(book)]
+    faces = {style: fonts.face(design, style) for style in used}
+    fallback_face = fonts.fallback(design)
     when = fixed_time(book.metadata.date)
     images = figures(book)
     cover = Resource(COVER_IMAGE, "image/png", page_map.cover)
     toc = contents(book)
     breaks = page_breaks(book, page_map.pages)
-    pages = [(start.label, f"{text_href(chapter)}#{page_id(start)}")
+    pages = [(start.label, f"{text_href(chapter.id)}#{page_id(start)}")
              for chapter in book.chapters for start, _ in breaks.get(chapter.id, [])]
     documents = {
         COVER: page("epub/cover.xhtml", COVER, book, image=relative(cover.href, COVER)),
         NAV: page("epub/nav.xhtml", NAV, book, toc=toc, cover=COVER, pages=pages),
     }
     for chapter in book.chapters:
-        href = text_href(chapter)
-        data = page("epub/chapter.xhtml", href, book, chapter=chapter,
-                    asset_url=lambda path: relative(images[path].href, href))
+        href = text_href(chapter.id)
+
+        def document(chapter_id: str, here: str = href) -> str:
+            """A chapter's file as a link from this one sees it: "" for this one."""
+            return "" if text_href(chapter_id) == here else relative(text_href(chapter_id), here)
+
+        data = page("epub/chapter.xhtml", href, book, chapter=chapter, link_url=link_urls(book, document),
+                    asset_url=lambda path, here=href: relative(images[path].href, here))
         documents[href] = mark_pages(data, chapter, breaks.get(chapter.id, []))
 
     # Each font holds every character written into any document: a reader that
     # uses embedded fonts shows nothing for a character the font lacks.
     text = "".join("".join(etree.fromstring(data).itertext()) for data in documents.values())
-    body, heading = (font_resource(face, fonts.subset_otf(face, text)) for face in faces)
+    embedded = [Font(style, face, font_resource(face, fonts.subset_otf(face, subset_text(style, text))))
+                for style, face in faces.items()]
     # The fallback face only for what the others lack (book.load has warned of each).
-    lacking = "".join(c for c in set(text) if any(fonts.face_for(c, face, fallback_face) not in (face, None) for face in faces))
-    fallback = font_resource(fallback_face, fonts.subset_otf(fallback_face, lacking)) if lacking else None
-    css = render("epub/book.css", body=faces[0], heading=faces[1], body_src=relative(body.href, CSS),
-                 heading_src=relative(heading.href, CSS), fallback=fallback_face if fallback else None,
-                 fallback_src=relative(fallback.href, CSS) if fallback else "", stylesheet=stylesheet("epub.css"))
-    fonts_used = [body, heading] + ([fallback] if fallback else [])
+    lacking = "".join(c for c in set(text)
+                      if any(fonts.face_for(c, face, fallback_face) not in (face, None) for face in faces.values()))
+    if lacking:
+        embedded.append(Font("fallback", fallback_face, font_resource(fallback_face, fonts.subset_otf(fallback_face, lacking + fonts.EXTRA_CHARS))))
+    css = render("epub/book.css", fonts=[replace(f, src=relative(f.resource.href, CSS)) for f in embedded],
+                 families={style: face.family for style, face in faces.items()},
+                 fallback=fallback_face if lacking else None, stylesheet=stylesheet("epub.css"))
+    fonts_used = [f.resource for f in embedded]
     # One file when two roles resolve to the same face.
     resources = {r.href: r for r in [Resource(CSS, "text/css", css.encode()), *fonts_used, *images.values()]}
 
@@ -130,8 +159,8 @@ def epub_bytes(book: Book, design, page_map) -> bytes:
     return repack(buffer.getvalue(), when)
 
 
-def text_href(chapter: Chapter) -> str:
-    return f"text/{chapter.id}.xhtml"
+def text_href(chapter_id: str) -> str:
+    return f"text/{chapter_id}.xhtml"
 
 
 def item_id(href: str) -> str:
@@ -156,7 +185,7 @@ def contents(book: Book) -> list[Entry]:
         href = document if top else f"{document}#{toc.id}"
         return Entry(toc.id, toc.heading, href, next(order), [entry(child, document) for child in toc.children])
 
-    return [entry(toc, text_href(chapter), top=True) for chapter, toc in zip(book.chapters, book.contents())]
+    return [entry(toc, text_href(chapter.id), top=True) for chapter, toc in zip(book.chapters, book.contents())]
 
 
 def depth(toc: list[Entry]) -> int:

@@ -15,17 +15,17 @@ Break = tuple[PageStart, PageTop]
 
 def page_breaks(book: Book, starts: list[PageStart]) -> dict[str, list[Break]]:
     """The printed body pages by chapter id, each with the block it begins with."""
-    blocks: dict[int, tuple[Chapter, PageTop]] = {}
+    blocks: dict[tuple[str, int], PageTop] = {}
     for chapter in book.chapters:
         for block in [chapter, *chapter.sections, *chapter.blocks_in_order()]:
             if isinstance(block, PageTop):
-                blocks[block.line] = (chapter, block)
+                blocks[chapter.id, block.line] = block
     breaks: dict[str, list[Break]] = {}
     for start in starts:
-        if start.line not in blocks:
-            raise ValueError(f"printed page {start.label} begins at line {start.line}, which is no heading or paragraph")
-        chapter, block = blocks[start.line]
-        breaks.setdefault(chapter.id, []).append((start, block))
+        if (start.chapter, start.line) not in blocks:
+            raise ValueError(f"printed page {start.label} begins at line {start.line} of {start.chapter}, "
+                             "which is no heading or paragraph")
+        breaks.setdefault(start.chapter, []).append((start, blocks[start.chapter, start.line]))
     return breaks
 
 

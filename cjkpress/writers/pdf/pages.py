@@ -1,7 +1,8 @@
 """Where each printed page begins, traced from WeasyPrint's boxes back to the tree (the page map's pages).
 
 A set paragraph carries its source line (`data-line`); a heading is found by
-its id, or by the id of the section it opens.
+its id, or by the id of the section it opens; both belong to the chapter
+whose section element holds them.
 """
 
 from weasyprint import Document
@@ -14,6 +15,9 @@ from .engine import line_text
 HEADINGS = {f"h{level}" for level in range(1, 7)}
 
 
+CHAPTER_CLASS = "chapter"  # the class of the element that holds a chapter
+
+
 def heading_lines(book: Book) -> dict[str, int]:
     """The source line of every heading, by the id that names it in the HTML."""
     lines = {}
@@ -24,17 +28,19 @@ def heading_lines(book: Book) -> dict[str, int]:
     return lines
 
 
-def first_block(box, headings: dict[str, int], anchor: str | None = None) -> tuple[boxes.Box, int] | None:
-    """The first box on a page that came from a block of the tree (a heading or a set line), and its line."""
+def first_block(box, headings: dict[str, int], anchor: str | None = None, chapter: str | None = None):
+    """(box, chapter id, line) of the first box on a page that came from a block of the tree: a heading or a set line."""
     element = getattr(box, "element", None)
     if element is not None:
         anchor = element.get("id") or anchor
+        if CHAPTER_CLASS in (element.get("class") or "").split():
+            chapter = element.get("id")
         if isinstance(box, boxes.LineBox) and element.get("data-line"):
-            return box, int(element.get("data-line"))
+            return box, chapter, int(element.get("data-line"))
         if element.tag in HEADINGS:
-            return box, headings[anchor]
+            return box, chapter, headings[anchor]
     for child in getattr(box, "children", ()):
-        if not isinstance(child, boxes.MarginBox) and (found := first_block(child, headings, anchor)):
+        if not isinstance(child, boxes.MarginBox) and (found := first_block(child, headings, anchor, chapter)):
             return found
     return None
 
@@ -60,17 +66,17 @@ def page_starts(document: Document, book: Book) -> list[PageStart]:
     firsts = [first_block(page._page_box, headings) for page in document.pages]
     first_body = next(i for i, found in enumerate(firsts) if found is not None and found[0].element.tag == "h1")
     consumed: dict = {}  # paragraph element → characters set on earlier pages
-    starts: list[tuple[int, int] | None] = []
+    starts: list[tuple[str, int, int] | None] = []
     for page, found in zip(document.pages[first_body:], firsts[first_body:]):
         if found is None:
             starts.append(None)
         else:
-            box, line = found
-            starts.append((line, consumed.get(box.element, 0) if isinstance(box, boxes.LineBox) else 0))
+            box, chapter, line = found
+            starts.append((chapter, line, consumed.get(box.element, 0) if isinstance(box, boxes.LineBox) else 0))
         for set_line in set_lines(page._page_box):
             consumed[set_line.element] = consumed.get(set_line.element, 0) + len(line_text(set_line))
     # Blank pages take the next start; a blank last page the previous one.
     for i in reversed(range(len(starts))):
         if starts[i] is None:
             starts[i] = starts[i + 1] if i + 1 < len(starts) else starts[i - 1]
-    return [PageStart(str(number), line, offset) for number, (line, offset) in enumerate(starts, 1)]
+    return [PageStart(str(number), *start) for number, start in enumerate(starts, 1)]

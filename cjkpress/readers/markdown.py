@@ -1,0 +1,463 @@
+"""Reader: Markdown manuscripts → the document tree.
+
+A book is one `.md` file (its YAML front matter holds what book.yaml would),
+or a folder with `book.yaml` and Markdown chapters: `chapters:` lists the
+files in order, else every `*.md` in name order. In a chapter file `#` is the
+chapter's title, `##` a section, `###` and deeper subheadings; a one-file
+book's `#` headings are its chapters (or, when it has a single `#` and no
+title in its front matter, its title, and `##` its chapters).
+
+Parsed by markdown-it-py (CommonMark, GFM tables, strikethrough and
+autolinks, and mdit-py-plugins' footnotes, front matter, definition lists and
+task lists), smart punctuation off: the text is printed as written. Raw HTML
+is never passed through: `br`, `sup`, `sub`, `u`, `kbd` and `mark` become
+nodes, comments vanish, anything else is dropped with a warning.
+"""
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from .. import config as config_module
+from ..config import Config
+from ..errors import InputError
+from ..tree import (
+    STYLED_TAGS, Block, Chapter, CodeBlock, Code, Definitions, Emphasis, Figure, Image, Inline, LineBreak, Link,
+    ListBlock, ListItem, Note, NoteRef, Paragraph, Quote, Rule, Section, Strikethrough, Strong, Styled, Subheading,
+    Table, Text, plain,
+)
+from .manuscript import Located, Manuscript
+from .text import decode
+
+log = logging.getLogger(__name__)
+
+CONFIG = "book.yaml"
+SUFFIXES = (".md", ".markdown")
+HEADING_ID = re.compile(r"\s*\{#([A-Za-z][\w.:-]*)\}\s*$")
+HTML_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>$", re.S)
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+MAX_DEPTH = 16  # lists and quotes nested deeper are a mistake, not a book
+# ①…⑳ then ㉑…㊿: a chapter's note marks, as Chinese books number them.
+MARKS = [chr(c) for c in range(0x2460, 0x2474)] + [chr(c) for c in range(0x3251, 0x3260)] + \
+        [chr(c) for c in range(0x32B1, 0x32C0)]
+
+
+def parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"typographer": False, "linkify": True, "maxNesting": 4 * MAX_DEPTH})
+    md.enable(["table", "strikethrough", "linkify"])
+    return md.use(front_matter_plugin).use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
+
+
+def locate(path: Path) -> Located | None:
+    """A `.md` file, or a folder with book.yaml and Markdown chapters (and no source.txt)."""
+    if path.is_file() and path.suffix.lower() in SUFFIXES:
+        return Located(path.stem, path, None, path.parent)
+    config = path / CONFIG
+    if path.is_dir() and config.is_file() and not (path / "source.txt").exists() and chapter_files(path):
+        return Located(path.resolve().name, config, config, path)
+    return None
+
+
+def chapter_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
+
+
+def configure(located: Located, encoding: str | None = None) -> Config:
+    """book.yaml, or a one-file book's front matter, which holds the same keys."""
+    if located.config is not None:
+        return config_module.load(located.config)
+    front, start = front_matter(decode(located.source.read_bytes(), located.source, encoding))
+    return config_module.parse(front, located.source, start) if front is not None else config_module.load(None)
+
+
+def read(located: Located, config: Config, encoding: str | None = None) -> Manuscript:
+    files = [located.source] if located.config is None else listed_chapters(located, config)
+    book = BookReader(located, config, single=located.config is None)
+    for path in files:
+        book.read_file(path, encoding)
+    return book.finish()
+
+
+def front_matter(text: str) -> tuple[str | None, int]:
+    """The YAML between a leading `---` and the next `---` line, and the line it starts on."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, 0
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    return (None, 0) if end is None else ("\n".join(lines[1:end]), 2)
+
+
+def listed_chapters(located: Located, config: Config) -> list[Path]:
+    """The chapter files: those book.yaml lists (inside the book folder), else every .md in name order."""
+    folder = located.images
+    if "chapters" not in config.values:
+        return chapter_files(folder)
+    files = []
+    for name in config.values["chapters"]:
+        path = inside(folder, name)
+        if path is None or not path.is_file():
+            raise InputError(f"chapter file “{name}” is not in the book folder {folder}; correct the chapters list",
+                             located.config, config.line("chapters"))
+        files.append(path)
+    return files
+
+
+def inside(folder: Path, name: str) -> Path | None:
+    """`folder / name` if it is a plain path that stays inside `folder` (no `..`, absolute path or link)."""
+    relative = PurePosixPath(name)
+    if relative.is_absolute() or ".." in relative.parts or "\\" in name or not name:
+        return None
+    path = folder.joinpath(*relative.parts)
+    current = folder
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            return None
+    return path
+
+
+@dataclass
+class BookReader:
+    """Builds the chapters file by file, numbering ids and notes across the book."""
+
+    located: Located
+    config: Config
+    single: bool  # one file: its `#` may be the book's title
+    title: str = ""
+    chapters: list[Chapter] = field(default_factory=list)
+    notes: int = 0  # notes so far, for unique ids
+    ids: set[str] = field(default_factory=set)
+    links: list[tuple[Path, int, str]] = field(default_factory=list)  # internal links to check: file, line, id
+    remote_images: list[tuple[Path, int]] = field(default_factory=list)
+
+    def read_file(self, path: Path, encoding: str | None) -> None:
+        text = decode(path.read_bytes(), path, encoding)
+        tokens = parser().parse(text)
+        root = SyntaxTreeNode(tokens)
+        FileReader(self, path, root).read()
+
+    def new_id(self, wanted: str | None, made: str, path: Path, line: int) -> str:
+        """`wanted` (a heading's own `{#id}`) if it is free, else the numbered id `made`."""
+        if wanted and wanted in self.ids:
+            log.warning("%s:%d: id “%s” is used twice; this one is numbered instead", path, line, wanted)
+            wanted = None
+        ident = wanted or made
+        self.ids.add(ident)
+        return ident
+
+    def finish(self) -> Manuscript:
+        if not self.chapters:
+            raise InputError("the book has no text; write a chapter", self.located.source)
+        for path, line, target in self.links:
+            if target not in self.ids:
+                log.warning("%s:%d: link to “#%s”, which no heading or figure of the book has; it is printed as text",
+                            path, line, target)
+        if self.remote_images:
+            (path, line), count = self.remote_images[0], len(self.remote_images)
+            log.warning("%s:%d: %d image%s on the web left out (the build never fetches); put local copies in the "
+                        "book folder and refer to them by relative path", path, line, count, "s" * (count > 1))
+        values = self.config.values
+        return Manuscript(title=values.get("title") or self.title or self.located.slug, date=values.get("date", ""),
+                          date_label=date_label(values.get("date", "")), issuer=values.get("creator", ""),
+                          chapters=self.chapters)
+
+
+def date_label(date: str) -> str:
+    """2023-03 → 2023年3月, 2023-03-16 → 2023年3月16日."""
+    parts = [int(p) for p in date.split("-")] if date else []
+    return "".join(f"{value}{unit}" for value, unit in zip(parts, "年月日"))
+
+
+class FileReader:
+    """One Markdown file → chapters of the book (one, or several in a one-file book)."""
+
+    def __init__(self, book: BookReader, path: Path, root: SyntaxTreeNode):
+        self.book, self.path, self.root = book, path, root
+        self.folder = book.located.images
+        self.container: list[Block] | None = None
+        self.level = 0  # of the last heading, to warn of a skipped level
+        self.marks: dict[str, Note] = {}  # footnote label → its note, in this file
+        self.definitions = {n.meta["label"]: n for n in root.walk() if n.type == "footnote"}
+        headings = [n for n in root.children if n.type == "heading"]
+        # A one-file book whose only `#` is its title: `##` are its chapters.
+        self.shift = 1 if (book.single and not book.config.values.get("title")
+                           and [h.tag for h in headings].count("h1") == 1 and headings[0].tag == "h1") else 0
+
+    def line(self, node: SyntaxTreeNode) -> int:
+        """The source line of `node`, or of the nearest block holding it (inline nodes have none)."""
+        while node is not None and not node.is_root and not node.map:
+            node = node.parent
+        return node.map[0] + 1 if node is not None and not node.is_root else 1
+
+    def read(self) -> None:
+        for node in self.root.children:
+            if node.type in ("front_matter", "footnote_block"):
+                continue
+            if node.type == "heading":
+                self.heading(node)
+            else:
+                for block in self.blocks([node]):
+                    self.current().append(block)
+        if self.container is None:  # a file with no heading at all
+            self.current()
+
+    def current(self) -> list[Block]:
+        if self.container is None:
+            log.warning("%s:1: no # heading; the chapter is titled after its file", self.path)
+            self.start_chapter(self.path.stem, None, 1)
+        return self.container
+
+    def heading(self, node: SyntaxTreeNode) -> None:
+        level = int(node.tag[1]) - self.shift
+        line = self.line(node)
+        content = self.inlines(node.children[0]) if node.children else ()
+        title, wanted = heading_text(content)
+        if level < 1:
+            self.book.title = title
+            return
+        if level > self.level + 1 and self.level:
+            log.warning("%s:%d: heading level %d follows level %d; a level is skipped", self.path, line,
+                        level + self.shift, self.level + self.shift)
+        self.level = level
+        book = self.book
+        if level == 1:
+            self.start_chapter(title, wanted, line)
+        elif level == 2:
+            chapter = book.chapters[-1] if book.chapters and self.container is not None else None
+            if chapter is None:
+                self.current()
+                chapter = book.chapters[-1]
+            made = f"{chapter.id}-{len(chapter.sections) + 1}"
+            chapter.sections.append(Section(book.new_id(wanted, made, self.path, line), "", title, line))
+            self.container = chapter.sections[-1].blocks
+        else:
+            container = self.current()
+            parent = book.chapters[-1].sections[-1].id if book.chapters[-1].sections else book.chapters[-1].id
+            count = sum(isinstance(b, Subheading) for b in container) + 1
+            made = f"{parent}-h-{count}"
+            container.append(Subheading(book.new_id(wanted, made, self.path, line), "", title, line,
+                                        in_toc=level <= book.config.design["toc_depth"], depth=level - 3))
+
+    def start_chapter(self, title: str, wanted: str | None, line: int) -> None:
+        book = self.book
+        ident = book.new_id(wanted, f"ch-{len(book.chapters) + 1}", self.path, line)
+        book.chapters.append(Chapter(ident, "", title, line, source=self.path))
+        self.container = book.chapters[-1].blocks
+        self.marks = {}
+
+    # Blocks
+
+    def blocks(self, nodes, depth: int = 0) -> list[Block]:
+        if depth > MAX_DEPTH:
+            raise InputError(f"lists or quotes are nested more than {MAX_DEPTH} deep; flatten them",
+                             self.path, self.line(nodes[0]))
+        result = []
+        for node in nodes:
+            result += self.block(node, depth)
+        return result
+
+    def block(self, node: SyntaxTreeNode, depth: int) -> list[Block]:
+        line = self.line(node)
+        kind = node.type
+        if kind == "paragraph":
+            return self.paragraph(node, line)
+        if kind == "heading":  # inside a list or quote: a paragraph of strong text
+            return [Paragraph((Strong(self.inlines(node.children[0])),), line)]
+        if kind in ("bullet_list", "ordered_list"):
+            items = [self.list_item(item, depth) for item in node.children]
+            start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
+            return [ListBlock(items, line, ordered=kind == "ordered_list", start=start)]
+        if kind == "blockquote":
+            return [Quote(self.blocks(node.children, depth + 1), line)]
+        if kind in ("fence", "code_block"):
+            language = node.info.split()[0] if kind == "fence" and node.info.strip() else ""
+            return [CodeBlock(node.content.rstrip("\n"), language, line)]
+        if kind == "table":
+            return [self.table(node, line)]
+        if kind == "hr":
+            return [Rule(line)]
+        if kind == "dl":
+            return [self.definitions_list(node, depth, line)]
+        if kind == "html_block":
+            if not node.content.strip().startswith("<!--"):
+                log.warning("%s:%d: raw HTML block left out: %s", self.path, line, node.content.strip()[:40])
+            return []
+        log.warning("%s:%d: %s left out: cjkpress does not set it", self.path, line, kind)
+        return []
+
+    def paragraph(self, node: SyntaxTreeNode, line: int) -> list[Block]:
+        children = [n for n in node.children[0].children if not (n.type == "text" and not n.content.strip())]
+        if len(children) == 1 and children[0].type == "image":  # an image alone: a figure
+            return [self.figure(children[0], line)]
+        content = self.inlines(node.children[0])
+        return [Paragraph(content, line)] if content else []
+
+    def list_item(self, node: SyntaxTreeNode, depth: int) -> ListItem:
+        checked = None
+        if "task-list-item" in (node.attrs.get("class") or ""):
+            box = next((n for n in node.walk() if n.type == "html_inline" and "checkbox" in n.content), None)
+            checked = box is not None and "checked" in box.content
+        return ListItem(self.blocks(node.children, depth + 1), checked)
+
+    def table(self, node: SyntaxTreeNode, line: int) -> Table:
+        rows = [tr for part in node.children for tr in part.children]
+        head = node.children[0].type == "thead"
+        cells = [[self.inlines(cell.children[0]) if cell.children else () for cell in tr.children] for tr in rows]
+        aligns = tuple(re.sub(r"^text-align:", "", str(cell.attrs.get("style", ""))) for cell in rows[0].children)
+        return Table(tuple(cells[0]) if head else (), tuple(map(tuple, cells[1:] if head else cells)), aligns, line)
+
+    def definitions_list(self, node: SyntaxTreeNode, depth: int, line: int) -> Definitions:
+        items: list[tuple[tuple[Inline, ...], list[Block]]] = []
+        for child in node.children:
+            if child.type == "dt":
+                items.append((self.inlines(child.children[0]), []))
+            elif items:
+                items[-1][1].extend(self.blocks(child.children, depth + 1))
+        return Definitions(items, line)
+
+    # Inlines
+
+    def inlines(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
+        """The inline content of an `inline` node (or any node's children)."""
+        result, _ = self.inline_run(list(node.children), 0, None)
+        return tuple(merged(result))
+
+    def inline_run(self, nodes, i: int, closing: str | None) -> tuple[list[Inline], int]:
+        """Inlines from nodes[i] up to the raw HTML tag `</closing>` (or the end); and where it stopped."""
+        result: list[Inline] = []
+        while i < len(nodes):
+            node = nodes[i]
+            i += 1
+            if node.type == "html_inline":
+                tag = HTML_TAG.match(node.content.strip())
+                name = tag.group(2).lower() if tag else ""
+                if tag and tag.group(1) and name == closing:
+                    return result, i
+                if tag and name == "br":
+                    result.append(LineBreak())
+                elif tag and name in STYLED_TAGS and not tag.group(1) and not tag.group(3):
+                    inner, i = self.inline_run(nodes, i, name)
+                    result.append(Styled(name, tuple(merged(inner))))
+                elif not node.content.startswith("<!--") and "checkbox" not in node.content:
+                    log.warning("%s:%d: raw HTML %s left out", self.path, self.line(node), node.content[:40])
+                continue
+            result += self.inline(node)
+        return result, i
+
+    def inline(self, node: SyntaxTreeNode) -> list[Inline]:
+        kind = node.type
+        if kind == "text":
+            return [Text(node.content)] if node.content else []
+        if kind in ("softbreak",):
+            return [Text(soft_break(node))]
+        if kind == "hardbreak":
+            return [LineBreak()]
+        if kind == "code_inline":
+            return [Code(node.content)]
+        if kind in ("strong", "em", "s"):
+            wrap = {"strong": Strong, "em": Emphasis, "s": Strikethrough}[kind]
+            return [wrap(self.inlines(node))]
+        if kind == "link":
+            return self.link(node)
+        if kind == "image":
+            return self.image(node)
+        if kind == "footnote_ref":
+            return [NoteRef(self.note(node))]
+        return list(self.inlines(node))
+
+    def link(self, node: SyntaxTreeNode) -> list[Inline]:
+        content = self.inlines(node)
+        target = str(node.attrs.get("href", ""))
+        line = self.line(node)
+        if target.startswith("#") and len(target) > 1:
+            self.book.links.append((self.path, line, target[1:]))
+            return [Link(content, target)]
+        if target.lower().startswith(SAFE_SCHEMES):
+            return [Link(content, target)]
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
+            log.warning("%s:%d: link to “%s” dropped: only http, https and mailto links are kept",
+                        self.path, line, target[:40])
+        else:
+            log.warning("%s:%d: link to “%s”, a file outside the book's text; it is printed as text",
+                        self.path, line, target[:60])
+        return list(content)
+
+    def image_path(self, node: SyntaxTreeNode) -> Path | None:
+        """The local file an image refers to; None (and a warning) when it is on the web or missing."""
+        src = str(node.attrs.get("src", ""))
+        line = self.line(node)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+            self.book.remote_images.append((self.path, line))
+            return None
+        path = inside(self.path.parent, src)
+        if path is None or not path.resolve().is_relative_to(self.folder.resolve()):
+            raise InputError(f"image “{src}” is outside the book folder; copy it into {self.folder}",
+                             self.path, line)
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            raise InputError(f"image “{src}” is not PNG, JPEG or SVG; convert it", self.path, line)
+        if not path.is_file():
+            log.warning("%s:%d: image %s is not there; the figure is left out", self.path, line, src)
+            return None
+        return path
+
+    def figure(self, node: SyntaxTreeNode, line: int) -> Figure:
+        """An image alone in its paragraph, captioned by its title, else its alt text."""
+        alt = plain(self.inlines(node))
+        return Figure(self.image_path(node), alt, line, str(node.attrs.get("title") or "") or alt)
+
+    def image(self, node: SyntaxTreeNode) -> list[Inline]:
+        """An image inside text; one that cannot be shown leaves its alt text."""
+        path = self.image_path(node)
+        alt = plain(self.inlines(node))
+        return [Image(path, alt)] if path else ([Text(alt)] if alt else [])
+
+    def note(self, node: SyntaxTreeNode) -> Note:
+        label = node.meta["label"]
+        if label in self.marks:
+            return self.marks[label]
+        definition = self.definitions[label]  # markdown-it makes a call only of a defined label
+        paragraphs = [self.inlines(p.children[0]) for p in definition.children if p.type == "paragraph"]
+        content = tuple(merged([n for k, p in enumerate(paragraphs) for n in ([LineBreak()] if k else []) + list(p)]))
+        self.book.notes += 1
+        mark = MARKS[len(self.marks) % len(MARKS)]
+        self.marks[label] = Note(f"note-{self.book.notes}", mark, content, self.line(definition))
+        return self.marks[label]
+
+
+def heading_text(content: tuple[Inline, ...]) -> tuple[str, str | None]:
+    """A heading's title as text, and the id its `{#id}` asks for."""
+    title = plain(content)
+    if m := HEADING_ID.search(title):
+        return title[: m.start()].strip(), m.group(1)
+    return title.strip(), None
+
+
+def soft_break(node: SyntaxTreeNode) -> str:
+    """A line break inside a paragraph: nothing between two Han characters (CSS Text's rule), else a space."""
+    siblings = node.parent.children
+    i = siblings.index(node)
+    before = siblings[i - 1].content[-1:] if i > 0 and siblings[i - 1].type == "text" else ""
+    after = siblings[i + 1].content[:1] if i + 1 < len(siblings) and siblings[i + 1].type == "text" else ""
+    wide = lambda c: bool(c) and (ord(c) >= 0x2E80)  # noqa: E731 - CJK and full-width forms
+    return "" if wide(before) or wide(after) else " "
+
+
+def merged(nodes: list[Inline]) -> list[Inline]:
+    """Adjacent text nodes joined."""
+    result: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and result and isinstance(result[-1], Text):
+            result[-1] = Text(result[-1].text + node.text)
+        else:
+            result.append(node)
+    return result
+
