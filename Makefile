@@ -15,10 +15,11 @@ SYSTEM := $(VENV)/.system
 # face for emphasis and quotes (LXGW WenKai) and a colour emoji font.
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-lxgw-wenkai fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium libgs-common
 
-# Books are the folders of CONTENT holding a source.txt; outputs go to OUT.
+# Books are the folders of CONTENT holding a source.txt (a white paper), or a
+# book.yaml or Markdown files (a Markdown book); outputs go to OUT.
 CONTENT ?= content
 OUT ?= build
-BOOKS := $(patsubst $(CONTENT)/%/source.txt,%,$(wildcard $(CONTENT)/*/source.txt))
+BOOKS := $(sort $(patsubst $(CONTENT)/%/,%,$(dir $(wildcard $(CONTENT)/*/source.txt $(CONTENT)/*/book.yaml $(CONTENT)/*/*.md))))
 PDFS := $(BOOKS:%=$(OUT)/%.pdf)
 EPUBS := $(BOOKS:%=$(OUT)/%.epub)
 HTMLS := $(BOOKS:%=$(OUT)/%.html)
@@ -35,7 +36,7 @@ html: $(HTMLS)
 setup: $(READY)
 
 .SECONDEXPANSION:
-BOOK_FILES = $$(wildcard $(CONTENT)/$$*/*) $$(wildcard $(CONTENT)/$$*/images/*)
+BOOK_FILES = $$(shell find $(CONTENT)/$$* -type f)
 # The EPUB's page list and cover come from the PDF: it is made after it, from
 # the record the PDF build leaves (no second layout), and alone when only the
 # EPUB's own files changed.

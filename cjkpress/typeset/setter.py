@@ -18,15 +18,25 @@ it line by line, each line with its spacing made explicit:
    line may be set half-width if that lets it stay ("push in" before "push out").
 5. A paragraph whose last line would hold one Han character pulls one more down.
 6. Every line but the last (of the paragraph, or before a forced line break)
-   is justified by spreading its slack evenly over the boundaries between
-   units, never inside code (inter-character justification).
+   is justified: word spaces of Latin text grow first (up to SPACE_STRETCH),
+   then the slack is spread evenly over the other boundaries between units,
+   never inside code or a word (inter-character justification).
+7. A Latin run too long for what is left of a line may break inside: a URL or
+   path after `/` or before `.?#&=-_`, a word at its hyphenation points
+   (Pyphen; the hyphen is drawn, not written into the text), and as a last
+   resort anywhere: no line leaves the measure. A space that ends a line
+   takes no room.
 
 Widths come from the Shaper (shaper.py). Only positions change: the
 characters are the source's, so the PDF's text layer is the text as published.
 """
 
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
+
+import pyphen
 
 from ..tree import (CONTAINERS, Code, Emphasis, Inline, LineBreak, Link, Note, NoteRef, Paragraph, Strikethrough,
                     Strong, Styled, Text, plain)
@@ -36,6 +46,15 @@ from .shaper import Shaper
 AUTOSPACE = 0.25  # em between Han and Latin or digits
 EPSILON = 1e-6
 SMALL = {"sup": 0.7, "sub": 0.7}  # the size of raised and lowered text, in em
+SPACE_STRETCH = 0.5  # em a word space may grow before the other gaps of its line do
+LOOSE = 0.08  # em a gap may grow before a break inside a word is worth it (0.1 reads as a word space)
+# Breaks inside a Latin run, from the most to the least welcome; JOIN joins two
+# letters of a word that may not break there (it may be letter-spaced).
+GLUES = ("url", "hyphen", "any")
+JOIN = "join"
+URL_BREAK = re.compile(r"(?<=/)(?=[^/])|(?<=[^/.?#&=_-])(?=[.?#&=_-])")
+HYPHENATE_FROM = 6  # letters: shorter words are not hyphenated
+ANYWHERE_FROM = 12  # characters: a run as long as this may, at worst, break anywhere
 
 
 @dataclass(frozen=True)
@@ -45,6 +64,8 @@ class Unit:
     kind: str  # han, open, close, latin, space, code, break, other
     wraps: tuple[tuple[str, ...], ...] = ()  # ("a", target), ("s",), ("sup",)…, outermost first
     note: Note | None = None  # the note this mark calls
+    glue: str = ""  # inside a Latin run: the kind of break before it (GLUES) or JOIN, never a free one
+    split: bool = False  # a piece of a Latin run cut for breaking: measured and drawn unkerned
 
     @property
     def size(self) -> float:
@@ -61,6 +82,8 @@ class Segment:
     spacing: float  # em after each character (letter-spacing)
     margin: float  # em after the whole run (for units that must not be spaced inside)
     wraps: tuple[tuple[str, ...], ...] = ()
+    hyphen: bool = False  # the line breaks inside a word after it: a hyphen is drawn
+    split: bool = False  # pieces of a Latin run, drawn unkerned as they were measured
 
     @property
     def text(self) -> str:
@@ -141,14 +164,45 @@ def units(text: str, style: str = "plain", wraps: tuple = ()) -> list[Unit]:
                 j += 1
         # Marks of emphasized text are the body face's: the 楷体 face has no half-width forms.
         unit_style = "plain" if style == "emphasis" and k in ("open", "close") else style
-        result.append(Unit(text[i:j], unit_style, k, wraps))
+        if k == "latin":
+            parts = fragments(text[i:j])
+            result += [Unit(part, unit_style, k, wraps, glue=glue, split=len(parts) > 1) for part, glue in parts]
+        else:
+            result.append(Unit(text[i:j], unit_style, k, wraps))
         i = j
     return result
 
 
+@cache
+def fragments(run: str) -> list[tuple[str, str]]:
+    """A Latin run cut where it may break inside, each piece with the kind of break before it.
+
+    A URL or path breaks after `/` and before `.?#&=-_`, and where it must
+    between any two characters; a word (in lower case or capitalized: not an
+    acronym) at Pyphen's English hyphenation points; a piece still
+    ANYWHERE_FROM characters long, anywhere.
+    """
+    if "/" in run or re.search(r"[A-Za-z][.?#&=][A-Za-z]", run):
+        # A URL or path: at its punctuation, else (when it must) between any two characters.
+        points = {m.start() for m in URL_BREAK.finditer(run)}
+        return [(char, "" if k == 0 else "url" if k in points else "any") for k, char in enumerate(run)]
+    word = re.fullmatch(r"([A-Za-z][a-z]+)([^A-Za-z]*)", run)
+    cuts = hyphenation().positions(word.group(1)) if word and len(word.group(1)) >= HYPHENATE_FROM else []
+    if not cuts and len(run) < ANYWHERE_FROM:
+        return [(run, "")]
+    # Letter by letter, so that a broken word's line may be letter-spaced evenly.
+    inside = "any" if len(run) >= ANYWHERE_FROM else JOIN
+    return [(char, "" if k == 0 else "hyphen" if k in cuts else inside) for k, char in enumerate(run)]
+
+
+@cache
+def hyphenation() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en")
+
+
 def may_break(a: Unit, b: Unit) -> bool:
-    """Whether a line may end after `a` and the next begin with `b`."""
-    if b.kind in ("close", "space") or b.text == MIDDLE_DOT or b.text[:1] == "%":
+    """Whether a line may end after `a` and the next begin with `b` (inside a word: see `glue`)."""
+    if b.glue or b.kind in ("close", "space") or b.text == MIDDLE_DOT or b.text[:1] == "%":
         return False
     return a.kind != "open" and a.text != MIDDLE_DOT
 
@@ -161,8 +215,13 @@ def autospace(a: Unit, b: Unit) -> float:
 
 
 def stretches(a: Unit, b: Unit) -> bool:
-    """Whether justification may widen the boundary between `a` and `b`: never inside code."""
-    return not (a.style == "code" and b.style == "code")
+    """Whether justification may widen the boundary between `a` and `b`: never inside code or a word,
+    and a word space grows after it (SPACE_STRETCH), not before."""
+    return not (a.style == "code" and b.style == "code") and not b.glue and b.kind != "space"
+
+
+def is_space(unit: Unit) -> bool:
+    return unit.kind == "space" and unit.style != "code"
 
 
 def compressed(units: list[Unit]) -> list[bool]:
@@ -186,7 +245,7 @@ class Setter:
     style: str = "plain"
 
     def width(self, unit: Unit, halt: bool) -> float:
-        return self.shaper.width(unit.text, unit.style, halt) * unit.size
+        return self.shaper.width(unit.text, unit.style, halt, kern=not unit.split) * unit.size
 
     def lines(self, paragraph: Paragraph) -> list[list[Segment]]:
         """The paragraph's lines; a forced line break ends a line as the paragraph's end does."""
@@ -213,11 +272,47 @@ class Setter:
                 widths[end - 1] = self.width(line_units[end - 1], True)
             last = number == len(breaks) - 1
             avail = self.measure - (indent if number == 0 else 0)
-            natural = sum(widths[start:end]) + sum(gaps[start : end - 1])
-            stretchable = [i for i in range(start, end - 1) if stretches(line_units[i], line_units[i + 1])]
-            spread = 0.0 if last or not stretchable else (avail - natural) / len(stretchable)
-            lines.append(self.segments(line_units, halt, gaps, start, end, spread))
+            slack = avail - self.natural(line_units, widths, gaps, start, end)
+            extras = [0.0] * len(line_units) if last else self.extras(line_units, start, end, slack)
+            lines.append(self.segments(line_units, halt, gaps, start, end, extras, widths))
         return lines
+
+    def natural(self, line_units, widths, gaps, start, end) -> float:
+        """A line's width as set: a space at its end takes no room; a hyphen after a broken word does."""
+        width = sum(widths[start:end]) + sum(gaps[start : end - 1])
+        last = line_units[end - 1]
+        if is_space(last):
+            width -= widths[end - 1]
+        if end < len(line_units) and line_units[end].glue == "hyphen":
+            width += self.shaper.width("-", last.style, False) * last.size
+        return width
+
+    @staticmethod
+    def extras(line_units, start, end, slack) -> list[float]:
+        """The space each boundary of a justified line grows by (index: the unit before it).
+
+        Word spaces first, up to SPACE_STRETCH; then the gaps between units; the
+        boundaries inside a broken URL or word only when the gaps would grow by
+        more than LOOSE, or when the line has no other.
+        """
+        extras = [0.0] * len(line_units)
+        inside = range(start, end - 1)
+        spaces = [i for i in inside if is_space(line_units[i])]
+        gaps = [i for i in inside if stretches(line_units[i], line_units[i + 1]) and not is_space(line_units[i])]
+        glued = [i for i in inside if line_units[i + 1].glue]
+        if spaces:
+            each = slack / len(spaces) if not (gaps or glued) else max(min(slack / len(spaces), SPACE_STRETCH), 0.0)
+            for i in spaces:
+                extras[i] = each
+            slack -= each * len(spaces)
+        if gaps and glued and slack / len(gaps) > LOOSE:
+            shares = [(gaps, LOOSE), (glued, (slack - LOOSE * len(gaps)) / len(glued))]
+        else:
+            shares = [(gaps, slack / len(gaps))] if gaps else [(glued, slack / len(glued))] if glued else []
+        for members, each in shares:
+            for i in members:
+                extras[i] = each
+        return extras
 
     def break_lines(self, line_units, widths, gaps, halt, indent) -> list[tuple[int, int, bool]]:
         """(start, end, last mark halved) of each line: greedy, then no lone last character."""
@@ -236,50 +331,72 @@ class Setter:
         return breaks
 
     def fill(self, line_units, widths, gaps, halt, start, avail) -> tuple[int, bool]:
-        """The furthest allowed break from `start` whose line fits in `avail` em."""
-        best = None
+        """The best break from `start` whose line fits in `avail` em: the furthest free one, unless that
+        leaves the line loose and one inside a word further on does not."""
+        best: dict[str, tuple[int, bool]] = {}
         width = 0.0
         for end in range(start + 1, len(line_units) + 1):
             width += widths[end - 1] + (gaps[end - 2] if end - 1 > start else 0.0)
             last = line_units[end - 1]
             # A closing mark at the end of a line may give up its blank half.
             trim = widths[end - 1] - self.width(last, True) if last.kind == "close" and not halt[end - 1] else 0.0
-            if width - trim > avail + EPSILON:
+            if width - trim - (widths[end - 1] if is_space(last) else 0.0) > avail + EPSILON:
                 break
-            if end == len(line_units) or may_break(last, line_units[end]):
-                best = (end, width > avail + EPSILON)
-        if best is None:
-            # Nothing fits: overflow to the first allowed break rather than lose text.
-            end = next(e for e in range(start + 1, len(line_units) + 1)
-                       if e == len(line_units) or may_break(line_units[e - 1], line_units[e]))
-            best = (end, False)
-        return best
+            following = line_units[end] if end < len(line_units) else None
+            if following is None or may_break(last, following):
+                best[""] = (end, width - (widths[end - 1] if is_space(last) else 0.0) > avail + EPSILON)
+            elif following.glue in GLUES and self.natural(line_units, widths, gaps, start, end) <= avail + EPSILON:
+                best[following.glue] = (end, False)
+        free = best.get("")
+        if free and not self.loose(line_units, widths, gaps, start, free[0], avail):
+            return free
+        # A break inside a word, the most welcome kind first, if it makes a line that is not loose.
+        for glue in GLUES:
+            if glue in best and best[glue][0] > (free or (start, False))[0] and \
+                    not self.loose(line_units, widths, gaps, start, best[glue][0], avail):
+                return best[glue]
+        if best:
+            return max(best.values())  # every line would be loose: the fullest
+        # Nothing fits: overflow to the first allowed break rather than lose text.
+        end = next(e for e in range(start + 1, len(line_units) + 1)
+                   if e == len(line_units) or may_break(line_units[e - 1], line_units[e]))
+        return end, False
+
+    def loose(self, line_units, widths, gaps, start, end, avail) -> bool:
+        """Whether a line ending at `end` would widen its gaps by more than LOOSE (the last line never is)."""
+        if end == len(line_units):
+            return False
+        slack = avail - self.natural(line_units, widths, gaps, start, end)
+        extras = self.extras(line_units, start, end, slack)
+        return max(extras[start : end - 1], default=slack) > LOOSE + EPSILON
 
     @staticmethod
     def lone(last_line: list[Unit]) -> bool:
         return [u.kind for u in last_line if u.kind != "close"] == ["han"]
 
-    @staticmethod
-    def segments(line_units, halt, gaps, start, end, spread) -> list[Segment]:
+    def segments(self, line_units, halt, gaps, start, end, extras, widths) -> list[Segment]:
         segments: list[Segment] = []
         for i in range(start, end):
             unit = line_units[i]
-            widen = spread if i < end - 1 and stretches(unit, line_units[i + 1]) else 0.0
-            after = round(gaps[i] + widen, 5) if i < end - 1 else 0.0
+            after = round(gaps[i] + extras[i], 5) if i < end - 1 else 0.0
+            if i == end - 1 and is_space(unit):
+                after = -round(widths[i], 5)  # a space ending a line takes no room
             # Units of several characters take their space after them, not inside.
-            spacing, margin = (after, 0.0) if len(unit.text) == 1 else (0.0, after)
+            spacing, margin = (after, 0.0) if len(unit.text) == 1 and after >= 0 else (0.0, after)
             piece = NoteRef(unit.note) if unit.note else Text(unit.text)
             previous = segments[-1] if segments else None
             if (
                 previous
                 and margin == 0.0
                 and previous.margin == 0.0
-                and (previous.style, previous.halt, previous.spacing, previous.wraps)
-                == (unit.style, halt[i], spacing, unit.wraps)
+                and (previous.style, previous.halt, previous.spacing, previous.wraps, previous.split)
+                == (unit.style, halt[i], spacing, unit.wraps, unit.split)
             ):
-                segments[-1] = Segment(joined(previous.content, piece), unit.style, halt[i], spacing, 0.0, unit.wraps)
+                segments[-1] = replace(previous, content=joined(previous.content, piece))
             else:
-                segments.append(Segment((piece,), unit.style, halt[i], spacing, margin, unit.wraps))
+                segments.append(Segment((piece,), unit.style, halt[i], spacing, margin, unit.wraps, split=unit.split))
+        if end < len(line_units) and line_units[end].glue == "hyphen":
+            segments[-1] = replace(segments[-1], hyphen=True)
         return segments
 
 

@@ -23,7 +23,7 @@ class Shaper:
         return hb.Font(fonts.hb_face(face))
 
     @cache
-    def width(self, text: str, style: str, halt: bool) -> float:
+    def width(self, text: str, style: str, halt: bool, kern: bool = True) -> float:
         face = fonts.face(self.design, style)
         # Measured in the face that will draw it, as WeasyPrint falls back.
         font = self.font(fonts.face_for(text, face, self.fallback) or face)
@@ -31,5 +31,5 @@ class Shaper:
         buffer.add_str(text)
         buffer.guess_segment_properties()
         buffer.language = self.language
-        hb.shape(font, buffer, {"halt": True} if halt else {})
+        hb.shape(font, buffer, {**({"halt": True} if halt else {}), **({} if kern else {"kern": False})})
         return sum(p.x_advance for p in buffer.glyph_positions) / font.face.upem

@@ -5,8 +5,8 @@
    justification) is drawn as gaps between glyphs, and text extractors guess
    word breaks from gaps: poppler's pdftotext inserts a space wherever one
    exceeds about 0.1 em, so "2021年" would be copied as "2021 年". With the
-   line's own text as ActualText, copying, searching and pdftotext return
-   exactly the source text.
+   line's own text as ActualText (a hyphen drawn after a broken word left
+   out), copying, searching and pdftotext return exactly the source text.
 2. In a tagged PDF, page furniture (running heads, folios: the page's margin
    boxes) is marked as artifacts, outside the structure tree, as PDF/UA asks;
    WeasyPrint tags it like content and leaves it out of the tree.
@@ -53,6 +53,9 @@ def classes(box) -> list[str]:
 
 
 def line_text(box) -> str:
+    """The source text of a line: what its boxes draw, less generated content (a broken word's hyphen)."""
+    if box.element_tag.endswith(("::before", "::after")):
+        return ""
     if isinstance(box, boxes.TextBox):
         return box.text
     return "".join(line_text(child) for child in getattr(box, "children", ()))
