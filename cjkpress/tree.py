@@ -137,6 +137,8 @@ def runs(content: tuple[Inline, ...], style: str = "plain"):
             yield from runs(node.content, "code" if style == "code" else "strong")
         elif isinstance(node, Emphasis):
             yield from runs(node.content, "emphasis" if style == "plain" else style)
+        elif isinstance(node, Styled) and node.tag == "kbd":  # a key on the keyboard: code
+            yield from runs(node.content, "code")
         elif isinstance(node, CONTAINERS):
             yield from runs(node.content, style)
 

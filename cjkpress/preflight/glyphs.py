@@ -27,16 +27,21 @@ How the body text is found
   margin is a verso's left one); with body text on one side only, the type
   area is taken as centred. Not the longest line: ragged setting can leave
   every line an em short. Right edge of a page = its left edge + measure.
-* Paragraphs: a body line starts one if its first glyph sits 2 em (± 0.3 em)
-  right of the left edge (for an opening mark, at 2 em or 1½ em: it may be
-  set half-width), or if it directly follows a heading, or if it is the
-  first body line. A line ends its paragraph if the next body text starts a
-  paragraph or is a heading, or if it is the last body line.
+* Paragraphs: in a tagged PDF, each structure element that holds text (P,
+  a heading, a table cell…) is a paragraph: a line starts one if its text
+  begins that element, ends one if the next line's text belongs to another;
+  list labels (Lbl) are not text to check; lines inside lists, quotes and
+  tables measure their inset from their own block's left edge, not the type
+  area's. Untagged, a body line starts a paragraph if its first glyph sits
+  2 em (± 0.3 em) right of the left edge (for an opening mark, at 2 em or
+  1½ em: it may be set half-width), or if it directly follows a heading, or
+  if it is the first body line; a line ends its paragraph if the next body
+  text starts a paragraph or is a heading, or if it is the last body line.
 """
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -56,6 +61,21 @@ class CheckError(ValueError):
     """The PDF cannot be checked (not a PDF, or no body text in it)."""
 
 
+# Structure elements (PDF 1.7, 14.8.4) that hold a paragraph's text, and those
+# that set their content apart from the running text.
+BLOCKS = {"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Lbl", "/TD", "/TH", "/Caption", "/TOCI"}
+NESTED = {"/L", "/LI", "/LBody", "/BlockQuote", "/Table", "/TR", "/TH", "/TD", "/TOC", "/TOCI", "/Note", "/Caption"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """The structure element a glyph's text belongs to."""
+
+    key: int  # which element: the same across pages
+    kind: str  # its structure type: "/P", "/Lbl"…
+    nested: bool  # inside a list, a quote, a table…
+
+
 @dataclass(slots=True)
 class Glyph:
     text: str
@@ -64,6 +84,7 @@ class Glyph:
     x0: float
     x1: float
     baseline: float  # from the top of the page
+    block: Block | None = None  # in a tagged PDF
 
     @property
     def space(self) -> bool:
@@ -81,6 +102,10 @@ class Line:
     @cached_property
     def ink(self) -> list[Glyph]:
         return [g for g in self.glyphs if not g.space]
+
+    @property
+    def block(self) -> Block | None:
+        return self.ink[0].block
 
     @property
     def text(self) -> str:
@@ -106,22 +131,60 @@ class Pages:
     def body(self) -> list[Line]:
         return [l for l in self.flow if l.kind == "body"]
 
+    blocks_left: dict[int, float] = field(default_factory=dict)  # a nested block's key → its left edge
+
     def left_edge(self, line: Line) -> float:
+        if line.block and line.block.nested:
+            return self.blocks_left.get(line.block.key, line.ink[0].x0)
         return self.left[line.page % 2]
 
     def right_edge(self, line: Line) -> float:
-        return self.left_edge(line) + self.measure
+        """The type area's: lists and quotes are set in on the left only."""
+        return self.left[line.page % 2] + self.measure
 
 
-def page_lines(page, number: int) -> list[Line]:
-    """The page's glyphs grouped into lines by baseline, top to bottom."""
+def structure(reader: PdfReader) -> dict[tuple[int, int], Block]:
+    """(page number, marked-content id) → the block its text belongs to; empty for an untagged PDF."""
+    root = reader.trailer["/Root"].get("/StructTreeRoot")
+    if root is None:
+        return {}
+    numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, 1)}
+    found: dict[tuple[int, int], Block] = {}
+    keys = iter(range(1 << 62))
+
+    def walk(element, page: int | None, block: Block | None, nested: bool) -> None:
+        kind = str(element.get("/S", ""))
+        if "/Pg" in element:
+            page = numbers.get(element.raw_get("/Pg").idnum, page)
+        if kind in BLOCKS:
+            block = Block(next(keys), kind, nested)
+        nested = nested or kind in NESTED
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, int) and block and page:
+                found[page, kid] = block
+            elif hasattr(kid, "get") and kid.get("/Type") == "/MCR" and block:
+                mcr_page = numbers.get(kid.raw_get("/Pg").idnum, page) if "/Pg" in kid else page
+                found[mcr_page, int(kid["/MCID"])] = block
+            elif hasattr(kid, "get") and "/S" in kid:
+                walk(kid, page, block, nested)
+
+    walk(root, None, None, False)
+    return found
+
+
+def page_lines(page, number: int, blocks: dict[tuple[int, int], Block]) -> list[Line]:
+    """The page's glyphs grouped into lines by baseline, top to bottom; list labels left out."""
     glyphs = sorted(
         (
-            Glyph(c["text"], c["fontname"], c["size"], c["x0"], c["x1"], page.height - c["matrix"][5])
+            Glyph(c["text"], c["fontname"], c["size"], c["x0"], c["x1"], page.height - c["matrix"][5],
+                  blocks.get((number, c["mcid"])))
             for c in page.chars
         ),
         key=lambda g: (g.baseline, g.x0),
     )
+    glyphs = [g for g in glyphs if not (g.block and g.block.kind == "/Lbl")]
     lines: list[Line] = []
     for g in glyphs:
         if lines and g.baseline - lines[-1].glyphs[0].baseline < BASELINE_PT:
@@ -178,20 +241,29 @@ def indented(line: Line, pages: Pages) -> bool:
 
 def mark_paragraphs(pages: Pages) -> None:
     """Set each body line's `start` and `last` (see the module's docstring)."""
+    tagged = any(line.block for line in pages.flow)
     before = [None] + pages.flow[:-1]
     for previous, line in zip(before, pages.flow):
         if line.kind == "body":
-            line.start = previous is None or previous.kind == "heading" or indented(line, pages)
+            new_block = tagged and (previous is None or previous.block != line.block)
+            line.start = previous is None or previous.kind == "heading" or new_block or (not tagged and indented(line, pages))
     after = pages.flow[1:] + [None]
     for line, following in zip(pages.flow, after):
         if line.kind == "body":
-            line.last = following is None or following.kind == "heading" or following.start
+            line.last = following is None or following.kind == "heading" or following.start or (
+                tagged and following.block != line.block)
+    # A nested block's left edge: where its lines after the first begin.
+    for line in pages.body:
+        if line.block and line.block.nested and not line.start:
+            edge = pages.blocks_left.get(line.block.key, line.ink[0].x0)
+            pages.blocks_left[line.block.key] = min(edge, line.ink[0].x0)
 
 
 def read(pdf_path: Path, reader: PdfReader) -> Pages:
     first = first_body_page(reader)
+    blocks = structure(reader)
     with pdfplumber.open(pdf_path) as pdf:
-        lines = [line for page in pdf.pages for line in page_lines(page, page.page_number)]
+        lines = [line for page in pdf.pages for line in page_lines(page, page.page_number, blocks)]
         widths = {page.page_number: float(page.width) for page in pdf.pages}
     sizes = Counter(round(g.size, 2) for line in lines for g in line.ink)
     if not sizes:
@@ -199,7 +271,7 @@ def read(pdf_path: Path, reader: PdfReader) -> Pages:
     em = sizes.most_common(1)[0][0]
     classify(lines, em)
     body = [l for l in lines if l.kind == "body" and l.page >= first]
-    left = left_edges(body)
+    left = left_edges([l for l in body if not (l.block and l.block.nested)] or body)
     pages = Pages(em, lines, first, left, measure=widths[first] - left[0] - left[1])
     mark_paragraphs(pages)
     return pages

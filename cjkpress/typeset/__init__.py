@@ -15,7 +15,8 @@ from ..tree import Book, Box, Definitions, ListBlock, Paragraph, Quote
 from .setter import Segment, Setter
 from .shaper import Shaper
 
-SetLines = dict[Paragraph, list[list[Segment]]]  # a paragraph → its lines → the runs of each line
+# A paragraph → its parts (more than one after a forced line break) → their lines → the runs of each line.
+SetLines = dict[Paragraph, list[list[list[Segment]]]]
 LIST_INDENT = 2  # em a list, a quote or a definition is set in from the text around it
 
 
@@ -37,7 +38,7 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
         setter = Setter(shaper, place.measure, place.indent, place.style)
         for block in blocks:
             if isinstance(block, Paragraph):
-                lines[block] = setter.lines(block)
+                lines[block] = setter.pieces(block)
             elif isinstance(block, Box):
                 walk(block.blocks, place)
             elif isinstance(block, ListBlock):

@@ -46,12 +46,13 @@ from .shaper import Shaper
 AUTOSPACE = 0.25  # em between Han and Latin or digits
 EPSILON = 1e-6
 SMALL = {"sup": 0.7, "sub": 0.7}  # the size of raised and lowered text, in em
-SPACE_STRETCH = 0.5  # em a word space may grow before the other gaps of its line do
+SPACE_STRETCH = 0.15  # em a word space may grow before the other gaps of its line do
 LOOSE = 0.08  # em a gap may grow before a break inside a word is worth it (0.1 reads as a word space)
 # Breaks inside a Latin run, from the most to the least welcome; JOIN joins two
 # letters of a word that may not break there (it may be letter-spaced).
 GLUES = ("url", "hyphen", "any")
 JOIN = "join"
+URL = re.compile(r"://|^[~.]?/\w|^www\.|\w\.[a-z]{2,}/|/.*/")  # a URL or a path, not "PDF/UA-1"
 URL_BREAK = re.compile(r"(?<=/)(?=[^/])|(?<=[^/.?#&=_-])(?=[.?#&=_-])")
 HYPHENATE_FROM = 6  # letters: shorter words are not hyphenated
 ANYWHERE_FROM = 12  # characters: a run as long as this may, at worst, break anywhere
@@ -131,6 +132,8 @@ def inline_units(content: tuple[Inline, ...], style: str = "plain", wraps: tuple
             result += inline_units(node.content, "code" if style == "code" else "strong", wraps)
         elif isinstance(node, Emphasis):
             result += inline_units(node.content, "emphasis" if style == "plain" else style, wraps)
+        elif isinstance(node, Styled) and node.tag == "kbd":  # a key: set in the code face
+            result += inline_units(node.content, "code", wraps + (wrap_of(node),))
         elif isinstance(node, CONTAINERS):
             result += inline_units(node.content, style, wraps + (wrap_of(node),))
         elif isinstance(node, Text):
@@ -178,14 +181,18 @@ def fragments(run: str) -> list[tuple[str, str]]:
     """A Latin run cut where it may break inside, each piece with the kind of break before it.
 
     A URL or path breaks after `/` and before `.?#&=-_`, and where it must
-    between any two characters; a word (in lower case or capitalized: not an
+    between any two characters; another run with a slash (PDF/UA-1) after the
+    slash; a word (in lower case or capitalized: not an
     acronym) at Pyphen's English hyphenation points; a piece still
     ANYWHERE_FROM characters long, anywhere.
     """
-    if "/" in run or re.search(r"[A-Za-z][.?#&=][A-Za-z]", run):
+    if URL.search(run):
         # A URL or path: at its punctuation, else (when it must) between any two characters.
         points = {m.start() for m in URL_BREAK.finditer(run)}
         return [(char, "" if k == 0 else "url" if k in points else "any") for k, char in enumerate(run)]
+    if "/" in run.strip("/"):  # PDF/UA-1, TCP/IP: after the slash
+        parts = re.split(r"(?<=/)(?=[^/])", run)
+        return [(part, "url" if k else "") for k, part in enumerate(parts)]
     word = re.fullmatch(r"([A-Za-z][a-z]+)([^A-Za-z]*)", run)
     cuts = hyphenation().positions(word.group(1)) if word and len(word.group(1)) >= HYPHENATE_FROM else []
     if not cuts and len(run) < ANYWHERE_FROM:
@@ -204,6 +211,8 @@ def may_break(a: Unit, b: Unit) -> bool:
     """Whether a line may end after `a` and the next begin with `b` (inside a word: see `glue`)."""
     if b.glue or b.kind in ("close", "space") or b.text == MIDDLE_DOT or b.text[:1] == "%":
         return False
+    if a.kind in ("latin", "code") and b.kind in ("latin", "code"):
+        return False  # code run into a word (<kbd>Ctrl</kbd>+<kbd>C</kbd>) is one word
     return a.kind != "open" and a.text != MIDDLE_DOT
 
 
@@ -248,17 +257,21 @@ class Setter:
         return self.shaper.width(unit.text, unit.style, halt, kern=not unit.split) * unit.size
 
     def lines(self, paragraph: Paragraph) -> list[list[Segment]]:
-        """The paragraph's lines; a forced line break ends a line as the paragraph's end does."""
+        """The paragraph's lines."""
+        return [line for piece in self.pieces(paragraph) for line in piece]
+
+    def pieces(self, paragraph: Paragraph) -> list[list[list[Segment]]]:
+        """The lines of each part of the paragraph that a forced line break ends as its end ends the last."""
         every = inline_units(paragraph.content, self.style)
-        pieces, start = [], 0
+        if not every:
+            return []
+        parts, start = [], 0
         for i, unit in enumerate(every + [Unit("", "plain", "break")]):
             if unit.kind == "break":
-                pieces.append(every[start:i])
+                parts.append(every[start:i])
                 start = i + 1
-        lines = []
-        for number, piece in enumerate(pieces):
-            lines += self.set_piece(piece, self.indent if number == 0 else 0.0) if piece else [[]]
-        return [] if lines == [[]] else lines
+        return [self.set_piece(part, self.indent if number == 0 else 0.0) if part else [[]]
+                for number, part in enumerate(parts)]
 
     def set_piece(self, line_units: list[Unit], indent: float) -> list[list[Segment]]:
         halt = compressed(line_units)
@@ -273,7 +286,7 @@ class Setter:
             last = number == len(breaks) - 1
             avail = self.measure - (indent if number == 0 else 0)
             slack = avail - self.natural(line_units, widths, gaps, start, end)
-            extras = [0.0] * len(line_units) if last else self.extras(line_units, start, end, slack)
+            extras = [0.0] * len(line_units) if last else self.extras(line_units, halt, start, end, slack)
             lines.append(self.segments(line_units, halt, gaps, start, end, extras, widths))
         return lines
 
@@ -281,25 +294,28 @@ class Setter:
         """A line's width as set: a space at its end takes no room; a hyphen after a broken word does."""
         width = sum(widths[start:end]) + sum(gaps[start : end - 1])
         last = line_units[end - 1]
-        if is_space(last):
+        if last.kind == "space":
             width -= widths[end - 1]
         if end < len(line_units) and line_units[end].glue == "hyphen":
             width += self.shaper.width("-", last.style, False) * last.size
         return width
 
     @staticmethod
-    def extras(line_units, start, end, slack) -> list[float]:
+    def extras(line_units, halt, start, end, slack) -> list[float]:
         """The space each boundary of a justified line grows by (index: the unit before it).
 
-        Word spaces first, up to SPACE_STRETCH; then the gaps between units; the
-        boundaries inside a broken URL or word only when the gaps would grow by
-        more than LOOSE, or when the line has no other.
+        Word spaces first, up to SPACE_STRETCH; then the gaps between units, but
+        not after a mark set half-width (a compressed pair stays compressed);
+        the boundaries inside a broken URL or word only when the gaps would grow
+        by more than LOOSE, or when the line has no other.
         """
         extras = [0.0] * len(line_units)
         inside = range(start, end - 1)
         spaces = [i for i in inside if is_space(line_units[i])]
-        gaps = [i for i in inside if stretches(line_units[i], line_units[i + 1]) and not is_space(line_units[i])]
-        glued = [i for i in inside if line_units[i + 1].glue]
+        gaps = [i for i in inside
+                if stretches(line_units[i], line_units[i + 1]) and not is_space(line_units[i]) and not halt[i]]
+        # Only a URL's or an over-long word's letters may be spaced, never an ordinary word's.
+        glued = [i for i in inside if line_units[i + 1].glue in ("url", "any")]
         if spaces:
             each = slack / len(spaces) if not (gaps or glued) else max(min(slack / len(spaces), SPACE_STRETCH), 0.0)
             for i in spaces:
@@ -340,20 +356,21 @@ class Setter:
             last = line_units[end - 1]
             # A closing mark at the end of a line may give up its blank half.
             trim = widths[end - 1] - self.width(last, True) if last.kind == "close" and not halt[end - 1] else 0.0
-            if width - trim - (widths[end - 1] if is_space(last) else 0.0) > avail + EPSILON:
+            ending_space = widths[end - 1] if last.kind == "space" else 0.0  # takes no room at a line end
+            if width - trim - ending_space > avail + EPSILON:
                 break
             following = line_units[end] if end < len(line_units) else None
             if following is None or may_break(last, following):
-                best[""] = (end, width - (widths[end - 1] if is_space(last) else 0.0) > avail + EPSILON)
+                best[""] = (end, width - ending_space > avail + EPSILON)
             elif following.glue in GLUES and self.natural(line_units, widths, gaps, start, end) <= avail + EPSILON:
                 best[following.glue] = (end, False)
         free = best.get("")
-        if free and not self.loose(line_units, widths, gaps, start, free[0], avail):
+        if free and not self.loose(line_units, widths, gaps, halt, start, free[0], avail):
             return free
         # A break inside a word, the most welcome kind first, if it makes a line that is not loose.
         for glue in GLUES:
             if glue in best and best[glue][0] > (free or (start, False))[0] and \
-                    not self.loose(line_units, widths, gaps, start, best[glue][0], avail):
+                    not self.loose(line_units, widths, gaps, halt, start, best[glue][0], avail):
                 return best[glue]
         if best:
             return max(best.values())  # every line would be loose: the fullest
@@ -362,12 +379,12 @@ class Setter:
                    if e == len(line_units) or may_break(line_units[e - 1], line_units[e]))
         return end, False
 
-    def loose(self, line_units, widths, gaps, start, end, avail) -> bool:
+    def loose(self, line_units, widths, gaps, halt, start, end, avail) -> bool:
         """Whether a line ending at `end` would widen its gaps by more than LOOSE (the last line never is)."""
         if end == len(line_units):
             return False
         slack = avail - self.natural(line_units, widths, gaps, start, end)
-        extras = self.extras(line_units, start, end, slack)
+        extras = self.extras(line_units, halt, start, end, slack)
         return max(extras[start : end - 1], default=slack) > LOOSE + EPSILON
 
     @staticmethod
@@ -379,7 +396,7 @@ class Setter:
         for i in range(start, end):
             unit = line_units[i]
             after = round(gaps[i] + extras[i], 5) if i < end - 1 else 0.0
-            if i == end - 1 and is_space(unit):
+            if i == end - 1 and unit.kind == "space":
                 after = -round(widths[i], 5)  # a space ending a line takes no room
             # Units of several characters take their space after them, not inside.
             spacing, margin = (after, 0.0) if len(unit.text) == 1 and after >= 0 else (0.0, after)

@@ -24,6 +24,7 @@ class Shaper:
 
     @cache
     def width(self, text: str, style: str, halt: bool, kern: bool = True) -> float:
+        """`kern`: as a run is drawn whole; False, as the pieces of a broken run are drawn."""
         face = fonts.face(self.design, style)
         # Measured in the face that will draw it, as WeasyPrint falls back.
         font = self.font(fonts.face_for(text, face, self.fallback) or face)
@@ -31,5 +32,8 @@ class Shaper:
         buffer.add_str(text)
         buffer.guess_segment_properties()
         buffer.language = self.language
-        hb.shape(font, buffer, {**({"halt": True} if halt else {}), **({} if kern else {"kern": False})})
+        features = {"halt": True} if halt else {}
+        if not kern:  # a letter of a word drawn letter by letter: no kerning, no ligature with its neighbour
+            features.update(kern=False, liga=False, clig=False)
+        hb.shape(font, buffer, features)
         return sum(p.x_advance for p in buffer.glyph_positions) / font.face.upem

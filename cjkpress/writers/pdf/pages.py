@@ -28,32 +28,24 @@ def heading_lines(book: Book) -> dict[str, int]:
     return lines
 
 
-def first_block(box, headings: dict[str, int], anchor: str | None = None, chapter: str | None = None):
-    """(box, chapter id, line) of the first box on a page that came from a block of the tree: a heading or a set line."""
+def traced(box, headings: dict[str, int], anchor: str | None = None, chapter: str | None = None):
+    """(box, chapter id, line) of every box on a page that came from a block of the tree, in order:
+    headings, and the lines of set paragraphs (a paragraph broken by a forced line break is set as
+    several elements with the same line)."""
     element = getattr(box, "element", None)
     if element is not None:
         anchor = element.get("id") or anchor
         if CHAPTER_CLASS in (element.get("class") or "").split():
             chapter = element.get("id")
         if isinstance(box, boxes.LineBox) and element.get("data-line"):
-            return box, chapter, int(element.get("data-line"))
+            yield box, chapter, int(element.get("data-line"))
+            return
         if element.tag in HEADINGS:
-            return box, chapter, headings[anchor]
-    for child in getattr(box, "children", ()):
-        if not isinstance(child, boxes.MarginBox) and (found := first_block(child, headings, anchor, chapter)):
-            return found
-    return None
-
-
-def set_lines(box):
-    """Every line of a set paragraph on a page, in order."""
-    if isinstance(box, boxes.LineBox):
-        if box.element is not None and box.element.get("data-line"):
-            yield box
-        return
+            yield box, chapter, headings[anchor]
+            return
     for child in getattr(box, "children", ()):
         if not isinstance(child, boxes.MarginBox):
-            yield from set_lines(child)
+            yield from traced(child, headings, anchor, chapter)
 
 
 def page_starts(document: Document, book: Book) -> list[PageStart]:
@@ -63,18 +55,19 @@ def page_starts(document: Document, book: Book) -> list[PageStart]:
     and it has no counterpart in the EPUB's chapters.
     """
     headings = heading_lines(book)
-    firsts = [first_block(page._page_box, headings) for page in document.pages]
-    first_body = next(i for i, found in enumerate(firsts) if found is not None and found[0].element.tag == "h1")
-    consumed: dict = {}  # paragraph element → characters set on earlier pages
+    pages = [list(traced(page._page_box, headings)) for page in document.pages]
+    first_body = next(i for i, found in enumerate(pages) if found and found[0][0].element.tag == "h1")
+    consumed: dict[tuple[str, int], int] = {}  # (chapter, line) of a paragraph → characters set on earlier pages
     starts: list[tuple[str, int, int] | None] = []
-    for page, found in zip(document.pages[first_body:], firsts[first_body:]):
-        if found is None:
+    for found in pages[first_body:]:
+        if not found:
             starts.append(None)
         else:
-            box, chapter, line = found
-            starts.append((chapter, line, consumed.get(box.element, 0) if isinstance(box, boxes.LineBox) else 0))
-        for set_line in set_lines(page._page_box):
-            consumed[set_line.element] = consumed.get(set_line.element, 0) + len(line_text(set_line))
+            box, chapter, line = found[0]
+            starts.append((chapter, line, consumed.get((chapter, line), 0) if isinstance(box, boxes.LineBox) else 0))
+        for box, chapter, line in found:
+            if isinstance(box, boxes.LineBox):
+                consumed[chapter, line] = consumed.get((chapter, line), 0) + len(line_text(box))
     # Blank pages take the next start; a blank last page the previous one.
     for i in reversed(range(len(starts))):
         if starts[i] is None:
