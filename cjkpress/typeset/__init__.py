@@ -5,18 +5,22 @@ rules (units, compression, line-start and line-end marks, Han–Latin spacing,
 justification). The PDF's templates receive the lines as they are set here.
 Where a paragraph stands decides its measure and first-line indent: the
 body's (the grid's width, 2 em), a list item's (2 em narrower a level, no
-indent), a block quote's (2 em narrower, in the 楷体 face).
+indent), a block quote's (2 em narrower, in the 楷体 face). Code blocks are
+highlighted and cut to that measure too (code.py).
 """
 
 from dataclasses import dataclass, replace
 
 from ..design import Design, grid
-from ..tree import Book, Box, Definitions, ListBlock, Paragraph, Quote
+from ..tree import Book, Box, CodeBlock, Definitions, ListBlock, Paragraph, Quote
+from .code import CodeLine, set_code
 from .setter import Segment, Setter
 from .shaper import Shaper
 
-# A paragraph → its parts (more than one after a forced line break) → their lines → the runs of each line.
-SetLines = dict[Paragraph, list[list[list[Segment]]]]
+# A paragraph → its parts (more than one after a forced line break) → their lines → the runs of each
+# line; a code block → its lines.
+SetLines = dict[Paragraph | CodeBlock, list[list[list[Segment]]] | list[CodeLine]]
+CODE_PADDING = 2  # columns: the half em of code face on either side of a code block
 LIST_INDENT = 2  # em a list, a quote or a definition is set in from the text around it
 
 
@@ -32,6 +36,7 @@ class Place:
 def set_paragraphs(book: Book, design: Design) -> SetLines:
     """Each paragraph of `book` set for the place it stands in, on `design`'s grid."""
     shaper = Shaper(design, book.metadata.language)
+    layout = grid(design)
     lines: SetLines = {}
 
     def walk(blocks, place: Place) -> None:
@@ -39,6 +44,9 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
         for block in blocks:
             if isinstance(block, Paragraph):
                 lines[block] = setter.pieces(block)
+            elif isinstance(block, CodeBlock):
+                width = int(place.measure * layout.font_size / (layout.code_size / 2)) - CODE_PADDING
+                lines[block] = set_code(block, width)
             elif isinstance(block, Box):
                 walk(block.blocks, place)
             elif isinstance(block, ListBlock):
@@ -50,10 +58,10 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
                 for _, definition in block.items:
                     walk(definition, replace(place, measure=place.measure - LIST_INDENT, indent=0))
 
-    body = Place(grid(design).chars)
+    body = Place(layout.chars)
     for chapter in book.chapters:
         walk(chapter.blocks + [b for section in chapter.sections for b in section.blocks], body)
     return lines
 
 
-__all__ = ["LIST_INDENT", "SetLines", "Segment", "Setter", "Shaper", "set_paragraphs"]
+__all__ = ["LIST_INDENT", "CodeLine", "SetLines", "Segment", "Setter", "Shaper", "set_paragraphs"]
