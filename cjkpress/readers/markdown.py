@@ -54,6 +54,9 @@ MARKS = [chr(c) for c in range(0x2460, 0x2474)] + [chr(c) for c in range(0x3251,
 def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"typographer": False, "linkify": True, "maxNesting": 4 * MAX_DEPTH})
     md.enable(["table", "strikethrough", "linkify"])
+    # Every link target reaches the reader, which keeps only safe ones and says which it dropped
+    # (markdown-it would print a javascript: link's whole source as text).
+    md.validateLink = lambda url: True
     return md.use(front_matter_plugin).use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
 
 
@@ -185,12 +188,13 @@ class FileReader:
         self.folder = book.located.images
         self.container: list[Block] | None = None
         self.level = 0  # of the last heading, to warn of a skipped level
-        self.marks: dict[str, Note] = {}  # footnote label → its note, in this file
-        self.definitions = {n.meta["label"]: n for n in root.walk() if n.type == "footnote"}
+        self.marks: dict[int, Note] = {}  # footnote (markdown-it's id: `[^label]` or inline `^[…]`) → its note
+        self.definitions = {n.meta["id"]: n for n in root.walk() if n.type == "footnote"}
         headings = [n for n in root.children if n.type == "heading"]
         # A one-file book whose only `#` is its title: `##` are its chapters.
-        self.shift = 1 if (book.single and not book.config.values.get("title")
-                           and [h.tag for h in headings].count("h1") == 1 and headings[0].tag == "h1") else 0
+        tags = [h.tag for h in headings]
+        self.shift = 1 if (book.single and not book.config.values.get("title") and tags[:1] == ["h1"]
+                           and tags.count("h1") == 1 and "h2" in tags) else 0
 
     def line(self, node: SyntaxTreeNode) -> int:
         """The source line of `node`, or of the nearest block holding it (inline nodes have none)."""
@@ -221,8 +225,9 @@ class FileReader:
         line = self.line(node)
         content = self.inlines(node.children[0]) if node.children else ()
         title, wanted = heading_text(content)
+        if level < 1 or (level == 1 and self.book.single and not self.book.title):
+            self.book.title = title  # a one-file book's title: its first `#`
         if level < 1:
-            self.book.title = title
             return
         if level > self.level + 1 and self.level:
             log.warning("%s:%d: heading level %d follows level %d; a level is skipped", self.path, line,
@@ -289,7 +294,8 @@ class FileReader:
             return [self.definitions_list(node, depth, line)]
         if kind == "html_block":
             if not node.content.strip().startswith("<!--"):
-                log.warning("%s:%d: raw HTML block left out: %s", self.path, line, node.content.strip()[:40])
+                log.warning("%s:%d: raw HTML block left out: %s", self.path, line,
+                            node.content.strip().split("\n")[0][:40])
             return []
         log.warning("%s:%d: %s left out: cjkpress does not set it", self.path, line, kind)
         return []
@@ -421,10 +427,10 @@ class FileReader:
         return [Image(path, alt)] if path else ([Text(alt)] if alt else [])
 
     def note(self, node: SyntaxTreeNode) -> Note:
-        label = node.meta["label"]
+        label = node.meta["id"]
         if label in self.marks:
             return self.marks[label]
-        definition = self.definitions[label]  # markdown-it makes a call only of a defined label
+        definition = self.definitions[label]  # markdown-it makes a call only of a defined footnote
         paragraphs = [self.inlines(p.children[0]) for p in definition.children if p.type == "paragraph"]
         content = tuple(merged([n for k, p in enumerate(paragraphs) for n in ([LineBreak()] if k else []) + list(p)]))
         self.book.notes += 1

@@ -40,11 +40,14 @@ class Packager(epub.EpubWriter):
 
 
 def fixed_time(date: str) -> datetime.datetime:
-    """The time the EPUB records (dcterms:modified, zip entries): SOURCE_DATE_EPOCH, else the book's date."""
+    """The time the EPUB records (dcterms:modified, zip entries): SOURCE_DATE_EPOCH, else the book's
+    date, else (a book with no date) the earliest a zip can hold: never the clock's."""
     if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
         if not epoch.isdigit():
             raise InputError(f"SOURCE_DATE_EPOCH “{epoch}” is not a whole number of seconds since 1970")
         return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+    if not date:
+        return ZIP_EPOCH
     for pattern in ("%Y-%m-%d", "%Y-%m", "%Y"):
         try:
             return datetime.datetime.strptime(date, pattern).replace(tzinfo=datetime.UTC)
@@ -59,9 +62,11 @@ def metadata(book: Book) -> epub.EpubBook:
     package.set_identifier(meta.identifier)
     package.set_title(meta.title)
     package.set_language(meta.language)
-    package.add_author(meta.creator)
+    if meta.creator:
+        package.add_author(meta.creator)
     package.add_metadata("DC", "publisher", meta.publisher)
-    package.add_metadata("DC", "date", meta.date)
+    if meta.date:
+        package.add_metadata("DC", "date", meta.date)
     if meta.description:
         package.add_metadata("DC", "description", meta.description)
     # Apple Books uses embedded fonts only when the book asks for them.
