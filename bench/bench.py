@@ -105,14 +105,16 @@ def markdown(book) -> str:
     return "\n".join(parts)
 
 
+COLD = {"cjkpress": "cjkpress", "cjkpress Markdown": "cjkpress-md"}  # cjkpress's contestants: their output folders
+
+
 def side_by_side(work: Path) -> dict:
     commands = contestants(work)
     samples = {name: [] for name in commands}
     for _ in range(ROUNDS):  # alternating, so that a slow moment hits every contestant alike
         for name, command in commands.items():
-            if name.startswith("cjkpress"):  # a cold build: no record of an earlier one
-                shutil.rmtree(work / "cjkpress", ignore_errors=True)
-                shutil.rmtree(work / "cjkpress-md", ignore_errors=True)
+            if name in COLD:  # a cold build: no record of an earlier one
+                shutil.rmtree(work / COLD[name], ignore_errors=True)
             samples[name].append(run(command))
     results = {name: summary(s) for name, s in samples.items()}
     sizes = {"cjkpress PDF": work / "cjkpress" / "cyberspace-rule-of-law.pdf",

@@ -70,7 +70,7 @@ class Unit:
 
     @property
     def size(self) -> float:
-        return min((SMALL.get(wrap[0], 1.0) for wrap in self.wraps), default=1.0)
+        return min((SMALL.get(wrap[0], 1.0) for wrap in self.wraps), default=1.0) if self.wraps else 1.0
 
 
 @dataclass(frozen=True)
@@ -409,7 +409,9 @@ class Setter:
                 and (previous.style, previous.halt, previous.spacing, previous.wraps, previous.split)
                 == (unit.style, halt[i], spacing, unit.wraps, unit.split)
             ):
-                segments[-1] = replace(previous, content=joined(previous.content, piece))
+                # Built directly: dataclasses.replace is the setter's slowest line on a long book.
+                segments[-1] = Segment(joined(previous.content, piece), unit.style, halt[i], spacing, 0.0,
+                                       unit.wraps, split=unit.split)
             else:
                 segments.append(Segment((piece,), unit.style, halt[i], spacing, margin, unit.wraps, split=unit.split))
         if end < len(line_units) and line_units[end].glue == "hyphen":
