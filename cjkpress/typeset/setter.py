@@ -53,6 +53,7 @@ LOOSE = 0.08  # em a gap may grow before a break inside a word is worth it (0.1 
 GLUES = ("url", "hyphen", "any")
 JOIN = "join"
 URL = re.compile(r"://|^[~.]?/\w|^www\.|\w\.[a-z]{2,}/|/.*/")  # a URL or a path, not "PDF/UA-1"
+CODE_BREAK = re.compile(r"(?:(?<=[/(,])|(?<=::))(?=[^/:)])|(?<=[^._-])(?=[._-][^._-])")  # in a word of code
 URL_BREAK = re.compile(r"(?<=/)(?=[^/])|(?<=[^/.?#&=_-])(?=[.?#&=_-])")
 HYPHENATE_FROM = 6  # letters: shorter words are not hyphenated
 ANYWHERE_FROM = 12  # characters: a run as long as this may, at worst, break anywhere
@@ -142,13 +143,24 @@ def inline_units(content: tuple[Inline, ...], style: str = "plain", wraps: tuple
 
 
 def code_units(text: str, wraps: tuple) -> list[Unit]:
-    """Inline code: words that never break inside, and the spaces between them, all in the code face."""
+    """Inline code: its words and the spaces between them, all in the code face. A word breaks
+    inside only where code allows it, and only when it must: after `/` `::` `(` `,`, before `.`
+    `_` `-` (no hyphen added), and a word as long as ANYWHERE_FROM anywhere."""
     result = []
     for i, word in enumerate(text.split(" ")):
         if i:
             result.append(Unit(" ", "code", "space", wraps))
-        if word:
+        if not word:
+            continue
+        points = {m.start() for m in CODE_BREAK.finditer(word)}
+        if not points and len(word) < ANYWHERE_FROM:
             result.append(Unit(word, "code", "code", wraps))
+            continue
+        anywhere = len(word) >= ANYWHERE_FROM
+        cuts = sorted(points | (set(range(1, len(word))) if anywhere else set()))
+        for a, b in zip([0] + cuts, cuts + [len(word)]):
+            glue = "" if a == 0 else "url" if a in points else "any"
+            result.append(Unit(word[a:b], "code", "code", wraps, glue=glue, split=True))
     return result
 
 
@@ -315,7 +327,7 @@ class Setter:
         gaps = [i for i in inside
                 if stretches(line_units[i], line_units[i + 1]) and not is_space(line_units[i]) and not halt[i]]
         # Only a URL's or an over-long word's letters may be spaced, never an ordinary word's.
-        glued = [i for i in inside if line_units[i + 1].glue in ("url", "any")]
+        glued = [i for i in inside if line_units[i + 1].glue in ("url", "any") and line_units[i + 1].style != "code"]
         if spaces:
             each = slack / len(spaces) if not (gaps or glued) else max(min(slack / len(spaces), SPACE_STRETCH), 0.0)
             for i in spaces:

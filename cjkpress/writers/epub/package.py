@@ -64,7 +64,8 @@ def metadata(book: Book) -> epub.EpubBook:
     package.set_language(meta.language)
     if meta.creator:
         package.add_author(meta.creator)
-    package.add_metadata("DC", "publisher", meta.publisher)
+    if meta.publisher:
+        package.add_metadata("DC", "publisher", meta.publisher)
     if meta.date:
         package.add_metadata("DC", "date", meta.date)
     if meta.description:
