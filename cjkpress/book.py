@@ -77,26 +77,29 @@ def check_coverage(book: Book, design: Design, config: config_module.Config) -> 
         return faces[key]
 
     fallback = face("fallback_font", lambda: fonts.fallback(design))
+    symbols = fonts.symbols()
     for chapter in book.chapters:
         for text, line, style in texts(chapter):
             key = STYLE_KEYS[style]
             drawn = face(key, lambda: fonts.face(design, style))
             for char in sorted({c for c in text if not c.isspace()}, key=text.index):
-                check_character(char, drawn, fallback, key, chapter.source or book.source, line)
+                check_character(char, drawn, fallback, symbols, key, chapter.source or book.source, line)
 
 
-def check_character(char: str, face: fonts.Face, fallback: fonts.Face | None, key: str, path, line: int) -> None:
-    """A character its face lacks: drawn by the fallback (a warning), or a symbol left to whatever
-    font the system finds (a warning: an emoji is no reason to stop a book), or a mistake."""
-    drawn_by = fonts.face_for(char, face, fallback)
-    if drawn_by is face:
+def check_character(char: str, face: fonts.Face, fallback: fonts.Face | None, symbols: fonts.Face | None,
+                    key: str, path, line: int) -> None:
+    """A character its face lacks: drawn by the fallback (a warning), or a symbol drawn by the symbol
+    face, or else left to whatever font the system finds (a warning: an emoji is no reason to stop a
+    book), or a mistake."""
+    drawn_by = fonts.face_for(char, face, (fallback, symbols))
+    if drawn_by is face or (drawn_by is symbols and unicodedata.category(char).startswith("S")):
         return
     where = f"character “{char}” (U+{ord(char):04X}) is not in the font {face.family}"
     if drawn_by is not None:
         log.warning("%s:%d: %s; it is drawn in the fallback font %s", path, line, where, fallback.family)
     elif unicodedata.category(char).startswith("S"):
-        log.warning("%s:%d: %s; the symbol may print as a box: name a font that has it in "
-                    "design.fallback_font", path, line, where)
+        log.warning("%s:%d: %s; the symbol may print as a box: install fonts-noto-color-emoji, or name a "
+                    "font that has it in design.fallback_font", path, line, where)
     else:
         raise InputError(
             f"{where}; replace it, or choose a font that has it (design.{key} in book.yaml), "

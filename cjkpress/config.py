@@ -59,8 +59,7 @@ RUN_IN_SCHEMA = {
     "exclude": (list, "lead sentences never set as run-in heads"),
 }
 DEFAULT_DESIGN = {"page_size": "16开", "body_font": "Noto Serif CJK SC", "heading_font": "Noto Sans CJK SC",
-                  "fallback_font": "", "emphasis_font": "LXGW WenKai", "code_font": "Noto Sans Mono CJK SC",
-                  "toc_depth": 2}
+                  "fallback_font": "", "emphasis_font": "LXGW WenKai", "code_font": "Noto Sans Mono CJK SC", "toc_depth": 2}
 
 
 @dataclass

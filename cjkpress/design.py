@@ -13,6 +13,7 @@ from .tree import Book, Box, Chapter, CodeBlock, Definitions, Figure, Paragraph,
 PT_PER_MM = 72 / 25.4
 CODE_COLUMNS = 80  # what a code line is written for
 CODE_MAX = 9.5  # pt: code is never larger than this, however wide the measure
+NOTE_RATIO = 9 / 10.5  # notes a size below the text: 小五 under 五号
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Grid:
     margin_inside: float
     margin_outside: float
     code_size: float  # pt: code blocks fit CODE_COLUMNS half-width characters into the measure when they can
+    note_size: float  # pt: footnotes
 
 
 @cache
@@ -75,6 +77,7 @@ def grid(design: Design, min_side: float = 22, min_top: float = 24, min_bottom: 
         margin_inside=round(spare_w * 0.52, 3),
         margin_outside=round(spare_w * 0.48, 3),
         code_size=round(min(CODE_MAX, chars * design.font_size / (CODE_COLUMNS / 2)), 2),
+        note_size=round(design.font_size * NOTE_RATIO, 2),
     )
 
 

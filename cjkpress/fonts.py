@@ -24,6 +24,7 @@ EXTRA_CHARS = "".join(map(chr, range(0x20, 0x7F))) + "\u3000，。、；：？�
 FEATURES = ["ccmp", "halt", "palt", "vhal", "vpal", "vert", "vrt2", "kern", "vkrn"]
 NAME_IDS = range(26)  # every standard name record: family, style, version, licence…
 FC_FORMAT = "%{file}\n%{index}\n%{family}\n%{postscriptname}\n"
+SYMBOL_FONT = "Noto Color Emoji"  # fonts-noto-color-emoji
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,20 @@ def face(design, style: str) -> Face:
 def fallback(design) -> Face | None:
     """The design's face for the characters its others lack, or None."""
     return find(design.fallback_font) if design.fallback_font else None
+
+
+def symbols() -> Face | None:
+    """The colour face fontconfig draws emoji from when nothing names a face for them, if installed.
+    Never named in a style sheet: Pango would then draw digits from it too."""
+    try:
+        return find(SYMBOL_FONT)
+    except InputError:
+        return None
+
+
+def fallbacks(design) -> tuple[Face, ...]:
+    """The faces that draw, in this order, what a style's face lacks."""
+    return tuple(f for f in (fallback(design), symbols()) if f)
 
 
 def face_index(path: str, postscript_name: str, guess: int) -> int:
@@ -107,10 +122,10 @@ def code_points(face: Face):
     return hb_face(face).unicodes
 
 
-def face_for(text: str, face: Face, fallback: Face | None) -> Face | None:
-    """The face that draws `text` set in `face`: `face` when it has every character, else
-    the fallback when that has them (as WeasyPrint falls back to the next family), else None."""
-    for candidate in (face, fallback):
+def face_for(text: str, face: Face, fallbacks: tuple[Face | None, ...]) -> Face | None:
+    """The face that draws `text` set in `face`: `face` when it has every character, else the first
+    of `fallbacks` that has them (as WeasyPrint falls back to the next family), else None."""
+    for candidate in (face, *fallbacks):
         if candidate and all(ord(char) in code_points(candidate) for char in text):
             return candidate
     return None

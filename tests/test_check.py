@@ -229,3 +229,23 @@ def test_run_on_a_file_that_is_not_a_pdf(tmp_path, capsys):
     assert preflight.run([junk, tmp_path / "absent.pdf"]) == 1
     err = capsys.readouterr().err
     assert f"{junk}: cannot check:" in err and "absent.pdf: cannot check:" in err
+
+
+def test_footnotes_and_cells_are_checked_in_their_own_size(tmp_path):
+    """A tagged PDF's Note elements (as cjkpress's engine tags them) and table cells are paragraphs of
+    their own size: a ragged first line and digits run against Han are found there as in the body."""
+    import cjkpress.writers.pdf.engine  # noqa: F401 (tags footnotes as Note)
+
+    note = (".footnote { float: footnote; font: 9pt/14pt 'Noto Serif CJK SC'; text-align: left; text-indent: 0 }"
+            ".footnote::footnote-call, .footnote::footnote-marker { content: none }")
+    body = (f"<h1>标题</h1><p>{FIRST}{FULL * 3}{han(5)}。</p>"
+            f"<p>正文①。<span class='footnote' id='n1'>注文写于2023年。</span>"
+            f"<span class='footnote' id='n2'>{han(30)}。</span></p>"
+            "<table style='font-size: 9pt'><tr><td>甲</td><td>建于1998年</td></tr></table>")
+    html = f'<html lang="zh-Hans"><style>{CSS}{note}</style>{body}</html>'
+    path = tmp_path / "note.pdf"
+    weasyprint.HTML(string=html).write_pdf(path, pdf_tags=True)
+    report = preflight.check(path)
+    # 23 Han of 9 pt fill 207 of the 210 pt measure: the second note's first line ends 0.33 em short.
+    assert broken(report) == {"justification": 1, "han-latin-spacing": 4}
+    assert sorted(lines(report, "han-latin-spacing")) == ["建于1998年"] * 2 + ["注文写于2023年。"] * 2

@@ -16,9 +16,9 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from .glyphs import CheckError, read
+from .glyphs import CheckError, read, smaller
 from .report import Report
-from .rules import CHECKS, RULES, unembedded_fonts
+from .rules import CHECKS, LINE_CHECKS, RULES, unembedded_fonts
 
 __all__ = ["RULES", "CheckError", "Report", "check", "run"]
 
@@ -32,8 +32,9 @@ def check(pdf_path) -> Report:
         font_places = list(unembedded_fonts(reader))
     except (PdfminerException, PyPdfError) as err:
         raise CheckError(f"not a readable PDF ({err})") from err
+    smaller_places = [p for text in smaller(pages) for c in LINE_CHECKS for p in c(text)]
     places = {rule: [] for rule in RULES}
-    for rule, where in [p for c in CHECKS for p in c(pages)] + font_places:
+    for rule, where in [p for c in CHECKS for p in c(pages)] + smaller_places + font_places:
         places[rule].append(where)
     return Report(str(pdf_path), pages.em, pages.measure, pages.first_body, places)
 

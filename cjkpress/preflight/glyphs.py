@@ -8,10 +8,15 @@ How the body text is found
 * Lines: a page's glyphs grouped by baseline (the origin's y, within 1 pt),
   left to right. Space glyphs are kept for the text layer but ignored for
   layout ("ink" glyphs are the others).
-* em: the body size, the most common glyph size in the document.
+* em: the body size, the most common glyph size in the document (in a
+  tagged PDF, of its paragraphs: not of notes or tables, however long).
 * Kinds of line: *body* if every ink glyph has the body size (run-in heads,
   bold at body size, included); *heading* if some glyph is larger;
   otherwise *minor* (running heads, folios, notes), which is ignored.
+* Footnotes and table cells in a smaller size: in a tagged PDF, the lines
+  of Note, TD and TH elements that are not body lines are text of their own
+  (`smaller`), one per size, which is their em; the type area is the body's,
+  each note or cell a paragraph.
 * Body pages: from the first page that an outline entry points to; the front
   matter before it (cover, title page, colophon, contents) is skipped. A PDF
   without an outline is checked from page 1.
@@ -32,7 +37,8 @@ How the body text is found
   begins that element, ends one if the next line's text belongs to another;
   list labels (Lbl) are not text to check; lines inside lists, quotes and
   tables measure their inset from their own block's left edge, not the type
-  area's. Untagged, a body line starts a paragraph if its first glyph sits
+  area's; a table cell's right edge is where its lines before the last end
+  furthest right (they end together when the cell is justified). Untagged, a body line starts a paragraph if its first glyph sits
   2 em (± 0.3 em) right of the left edge (for an opening mark, at 2 em or
   1½ em: it may be set half-width), or if it directly follows a heading, or
   if it is the first body line; a line ends its paragraph if the next body
@@ -49,6 +55,7 @@ import pdfplumber
 from pypdf import PdfReader
 
 OPENING = "“‘（《〈【「『〔"
+CLOSING = "，。、；：？！”’）》」』】〕〉"  # closing marks and stops
 
 # Tolerances, in em unless said otherwise.
 BASELINE_PT = 1.0  # glyphs whose baselines differ less share a line
@@ -63,7 +70,9 @@ class CheckError(ValueError):
 
 # Structure elements (PDF 1.7, 14.8.4) that hold a paragraph's text, and those
 # that set their content apart from the running text.
-BLOCKS = {"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Lbl", "/TD", "/TH", "/Caption", "/TOCI"}
+CELLS = {"/TD", "/TH"}
+SET_APART = CELLS | {"/Note"}  # blocks often set smaller than the body
+BLOCKS = {"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Lbl", "/Caption", "/TOCI"} | SET_APART
 NESTED = {"/L", "/LI", "/LBody", "/BlockQuote", "/Table", "/TR", "/TH", "/TD", "/TOC", "/TOCI", "/Note", "/Caption"}
 
 
@@ -132,6 +141,7 @@ class Pages:
         return [l for l in self.flow if l.kind == "body"]
 
     blocks_left: dict[int, float] = field(default_factory=dict)  # a nested block's key → its left edge
+    cells_right: dict[int, float] = field(default_factory=dict)  # a table cell's key → its right edge
 
     def left_edge(self, line: Line) -> float:
         if line.block and line.block.nested:
@@ -139,7 +149,9 @@ class Pages:
         return self.left[line.page % 2]
 
     def right_edge(self, line: Line) -> float:
-        """The type area's: lists and quotes are set in on the left only."""
+        """The type area's (lists and quotes are set in on the left only), or a table cell's."""
+        if line.block and line.block.key in self.cells_right:
+            return self.cells_right[line.block.key]
         return self.left[line.page % 2] + self.measure
 
 
@@ -175,7 +187,7 @@ def structure(reader: PdfReader) -> dict[tuple[int, int], Block]:
 
 
 def page_lines(page, number: int, blocks: dict[tuple[int, int], Block]) -> list[Line]:
-    """The page's glyphs grouped into lines by baseline, top to bottom; list labels left out."""
+    """The page's glyphs grouped into lines by baseline and block, top to bottom; list labels left out."""
     glyphs = sorted(
         (
             Glyph(c["text"], c["fontname"], c["size"], c["x0"], c["x1"], page.height - c["matrix"][5],
@@ -191,9 +203,18 @@ def page_lines(page, number: int, blocks: dict[tuple[int, int], Block]) -> list[
             lines[-1].glyphs.append(g)
         else:
             lines.append(Line(number, [g]))
+    split = []
     for line in lines:
         line.glyphs.sort(key=lambda g: g.x0)
-    return [line for line in lines if line.ink]
+        # Side by side on one baseline, the cells of a table row are lines of their own.
+        runs = [[line.glyphs[0]]]
+        for g in line.glyphs[1:]:
+            if g.block == runs[-1][-1].block:
+                runs[-1].append(g)
+            else:
+                runs.append([g])
+        split += [Line(number, run) for run in runs]
+    return [line for line in split if line.ink]
 
 
 def first_body_page(reader: PdfReader) -> int:
@@ -257,6 +278,26 @@ def mark_paragraphs(pages: Pages) -> None:
         if line.block and line.block.nested and not line.start:
             edge = pages.blocks_left.get(line.block.key, line.ink[0].x0)
             pages.blocks_left[line.block.key] = min(edge, line.ink[0].x0)
+    for line in pages.body:
+        if line.block and line.block.kind in CELLS and not line.last:
+            end = line.ink[-1]
+            x = end.x0 + pages.em if end.text[-1:] in CLOSING else end.x1
+            pages.cells_right[line.block.key] = max(pages.cells_right.get(line.block.key, x), x)
+
+
+def smaller(pages: Pages) -> list[Pages]:
+    """The tagged footnotes and table cells not in the body size: a text for each size they are set in."""
+    sizes: dict[float, list[Line]] = {}
+    for line in pages.lines:
+        if line.kind == "minor" and line.page >= pages.first_body and line.block and line.block.kind in SET_APART:
+            sizes.setdefault(round(line.ink[0].size, 2), []).append(Line(line.page, line.glyphs))
+    texts = []
+    for em, lines in sorted(sizes.items()):
+        classify(lines, em)
+        text = Pages(em, lines, pages.first_body, pages.left, pages.measure)
+        mark_paragraphs(text)
+        texts.append(text)
+    return texts
 
 
 def read(pdf_path: Path, reader: PdfReader) -> Pages:
@@ -265,7 +306,8 @@ def read(pdf_path: Path, reader: PdfReader) -> Pages:
     with pdfplumber.open(pdf_path) as pdf:
         lines = [line for page in pdf.pages for line in page_lines(page, page.page_number, blocks)]
         widths = {page.page_number: float(page.width) for page in pdf.pages}
-    sizes = Counter(round(g.size, 2) for line in lines for g in line.ink)
+    paragraphs = [g for line in lines for g in line.ink if g.block and g.block.kind == "/P"]
+    sizes = Counter(round(g.size, 2) for g in paragraphs or [g for line in lines for g in line.ink])
     if not sizes:
         raise CheckError("no text in it")
     em = sizes.most_common(1)[0][0]

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from pypdf import PdfReader
 
-from .glyphs import OPENING, Glyph, Line, Pages
+from .glyphs import CLOSING, OPENING, Glyph, Line, Pages
 from .report import Place
 
 RULES = (
@@ -35,7 +35,6 @@ RULES = (
     "fallback-font",
 )
 
-CLOSING = "，。、；：？！”’）》」』】〕〉"  # closing marks and stops
 NO_LINE_START = "，。、；：？！）》」』】〕〉”’·"
 INVISIBLE = {"\u200b": "zero-width space", "\u2060": "word joiner", "\u00ad": "soft hyphen", "\ufeff": "BOM"}
 STYLE_SUFFIX = re.compile(
@@ -203,24 +202,18 @@ def between_cjk(glyphs: list[Glyph], i: int) -> bool:
 
 
 def fallback_font(pages: Pages) -> Found:
-    """Every glyph in a family that sets Han: a quote mark from DejaVu is a fallback."""
+    """Every glyph in a family that sets Han: a quote mark from DejaVu is a fallback. Not emoji and
+    other symbols (So): those come from a symbol face."""
     han_families = {family(g.font) for line in pages.lines for g in line.ink if any(map(is_han, g.text))}
     for line in pages.lines:
         for g in line.ink:
-            if family(g.font) not in han_families:
+            if family(g.font) not in han_families and not all(unicodedata.category(c) == "So" for c in g.text):
                 yield "fallback-font", place(line, f"{g.text} in {g.font}")
 
 
-CHECKS = (
-    justification,
-    adjacent_punctuation,
-    line_breaks,
-    han_latin_spacing,
-    lone_character,
-    page_breaks,
-    text_layer,
-    fallback_font,
-)
+# What is checked of a paragraph's lines, on the body text and on the footnotes.
+LINE_CHECKS = (justification, adjacent_punctuation, line_breaks, han_latin_spacing, lone_character, text_layer)
+CHECKS = LINE_CHECKS + (page_breaks, fallback_font)
 
 
 # The fonts rule, read from the PDF's resources rather than its glyphs ---------

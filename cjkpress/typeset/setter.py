@@ -268,13 +268,30 @@ class Setter:
     def width(self, unit: Unit, halt: bool) -> float:
         return self.shaper.width(unit.text, unit.style, halt, kern=not unit.split) * unit.size
 
+    def widths(self, content: tuple[Inline, ...]) -> tuple[float, float]:
+        """(on one line, its widest stretch that may not break) of `content`, in em."""
+        every = inline_units(content, self.style)
+        if not every:
+            return 0.0, 0.0
+        halt = compressed(every)
+        widths = [self.width(u, h) for u, h in zip(every, halt)]
+        gaps = [autospace(a, b) for a, b in zip(every, every[1:])] + [0.0]
+        widest = stretch = 0.0
+        for i, unit in enumerate(every):
+            if i and (may_break(every[i - 1], unit) or unit.glue):
+                stretch = 0.0
+            stretch += widths[i] + (gaps[i - 1] if stretch else 0.0)
+            widest = max(widest, stretch)
+        return sum(widths) + sum(gaps), widest
+
     def lines(self, paragraph: Paragraph) -> list[list[Segment]]:
         """The paragraph's lines."""
-        return [line for piece in self.pieces(paragraph) for line in piece]
+        return [line for piece in self.pieces(paragraph.content) for line in piece]
 
-    def pieces(self, paragraph: Paragraph) -> list[list[list[Segment]]]:
-        """The lines of each part of the paragraph that a forced line break ends as its end ends the last."""
-        every = inline_units(paragraph.content, self.style)
+    def pieces(self, content: tuple[Inline, ...]) -> list[list[list[Segment]]]:
+        """The lines of each part of a paragraph's `content` that a forced line break ends as its end
+        ends the last."""
+        every = inline_units(content, self.style)
         if not every:
             return []
         parts, start = [], 0

@@ -57,7 +57,7 @@ def inputs_digest(book: Book, design: Design) -> str:
     for path in files:
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
-    faces = [fonts.face(design, style) for style in sorted(styles(book))] + [fonts.fallback(design)]
+    faces = [fonts.face(design, style) for style in sorted(styles(book))] + list(fonts.fallbacks(design))
     for face in filter(None, faces):
         stat = Path(face.path).stat()
         digest.update(f"{face.path}:{face.index}:{stat.st_size}:{stat.st_mtime_ns}".encode())

@@ -123,7 +123,7 @@ def epub_bytes(book: Book, design, page_map) -> bytes:
                 for style, face in faces.items()]
     # The fallback face only for what the others lack (book.load has warned of each).
     lacking = "".join(c for c in set(text)
-                      if any(fonts.face_for(c, face, fallback_face) not in (face, None) for face in faces.values()))
+                      if any(fonts.face_for(c, face, (fallback_face,)) not in (face, None) for face in faces.values()))
     if lacking:
         embedded.append(Font("fallback", fallback_face, font_resource(fallback_face, fonts.subset_otf(fallback_face, lacking + fonts.EXTRA_CHARS))))
     css = render("epub/book.css", fonts=[replace(f, src=relative(f.resource.href, CSS)) for f in embedded],

@@ -10,7 +10,8 @@
 2. In a tagged PDF, page furniture (running heads, folios: the page's margin
    boxes) is marked as artifacts, outside the structure tree, as PDF/UA asks;
    WeasyPrint tags it like content and leaves it out of the tree.
-3. The table of contents is tagged TOC and TOCI, not as a list.
+3. The table of contents is tagged TOC and TOCI, not as a list; a footnote
+   as a Note with its ID (PDF/UA-1, 7.9), not as a span.
 4. The XMP document id that WeasyPrint draws at random for PDF/X is derived
    from the book's identifier, so the print edition too is the same bytes
    from the same sources.
@@ -33,6 +34,7 @@ from weasyprint.formatting_structure import boxes
 WEASYPRINT = "70.0"
 SET_CLASS = "set"  # paragraphs set by cjkpress.typeset
 TOC_CLASSES = {"toc-list": "/TOC", "toc-entry": "/TOCI"}  # the contents' <ol> and <li>
+NOTE_CLASS = "footnote"  # a <span> floated to the page foot
 
 if weasyprint.__version__ != WEASYPRINT:
     raise ImportError(
@@ -101,7 +103,10 @@ def build_box_tree(box, parent, *args):
         return  # drawn as artifacts: nothing of it in the structure tree
     for element in _build_box_tree(box, parent, *args):
         role = next((TOC_CLASSES[c] for c in classes(box) if c in TOC_CLASSES), None)
-        if role and element["S"] in ("/L", "/LI"):
+        if NOTE_CLASS in classes(box) and element["S"] == "/Span":
+            element["S"] = "/Note"
+            element["ID"] = pydyf.String(box.element.get("id"))
+        elif role and element["S"] in ("/L", "/LI"):
             element["S"] = role
         elif role and element["S"] == "/LBody":
             element["S"] = "/Reference"  # a TOCI holds the reference to its heading
