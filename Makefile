@@ -13,7 +13,7 @@ SYSTEM := $(VENV)/.system
 # Chromium (DAISY Ace and the reading-system tests render the EPUB in it),
 # Ghostscript's ICC profiles (the print edition's CMYK output intent), a 楷体
 # face for emphasis and quotes (LXGW WenKai).
-SYSTEM_PACKAGES := fonts-noto-cjk fonts-lxgw-wenkai fonts-noto-color-emoji libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium libgs-common
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-lxgw-wenkai fonts-noto-color-emoji fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium libgs-common
 
 # Books are the folders of CONTENT holding a source.txt (a white paper), or a
 # book.yaml or Markdown files (a Markdown book); outputs go to OUT.

@@ -59,12 +59,12 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         code_font=config.design["code_font"],
         toc_depth=config.design["toc_depth"],
     )
-    book = Book(located.slug, located.source, metadata, found.chapters, located.config)
-    check_coverage(book, design, config)
+    book = Book(located.slug, located.source, metadata, found.chapters, located.config, found.aliases, found.inputs)
+    check_coverage(book, design, config, strict=reader.MISSING_LETTERS == "error")
     return book, design
 
 
-def check_coverage(book: Book, design: Design, config: config_module.Config) -> None:
+def check_coverage(book: Book, design: Design, config: config_module.Config, strict: bool) -> None:
     """Every printed character has a face to draw it: its own, or the fallback (warned of)."""
     faces = {}
 
@@ -83,11 +83,11 @@ def check_coverage(book: Book, design: Design, config: config_module.Config) -> 
             key = STYLE_KEYS[style]
             drawn = face(key, lambda: fonts.face(design, style))
             for char in sorted({c for c in text if not c.isspace()}, key=text.index):
-                check_character(char, drawn, fallback, symbols, key, chapter.source or book.source, line)
+                check_character(char, drawn, fallback, symbols, key, chapter.source or book.source, line, strict)
 
 
 def check_character(char: str, face: fonts.Face, fallback: fonts.Face | None, symbols: fonts.Face | None,
-                    key: str, path, line: int) -> None:
+                    key: str, path, line: int, strict: bool) -> None:
     """A character its face lacks: drawn by the fallback (a warning), or a symbol drawn by the symbol
     face, or else left to whatever font the system finds (a warning: an emoji is no reason to stop a
     book), or a mistake."""
@@ -96,10 +96,16 @@ def check_character(char: str, face: fonts.Face, fallback: fonts.Face | None, sy
         return
     where = f"character “{char}” (U+{ord(char):04X}) is not in the font {face.family}"
     if drawn_by is not None:
-        log.warning("%s:%d: %s; it is drawn in the fallback font %s", path, line, where, fallback.family)
+        log.warning("%s:%d: %s; it is drawn in the fallback font %s", path, line, where, drawn_by.family)
     elif unicodedata.category(char).startswith("S"):
         log.warning("%s:%d: %s; the symbol may print as a box: install fonts-noto-color-emoji, or name a "
                     "font that has it in design.fallback_font", path, line, where)
+    elif not strict and (system := fonts.system_face(char)):
+        log.warning("%s:%d: %s, nor in any font of the design; it is drawn in %s, which fontconfig finds",
+                    path, line, where, system.family)
+    elif not strict:
+        log.warning("%s:%d: %s, nor in any font installed; it may print as a box: install a font that has it",
+                    path, line, where)
     else:
         raise InputError(
             f"{where}; replace it, or choose a font that has it (design.{key} in book.yaml), "

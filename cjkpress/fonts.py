@@ -80,6 +80,23 @@ def fallbacks(design) -> tuple[Face, ...]:
     return tuple(f for f in (fallback(design), symbols()) if f)
 
 
+@cache
+def system_face(text: str) -> Face | None:
+    """The installed face fontconfig falls back to for `text` when no face of the design has it
+    (WeasyPrint draws from it too), if one has every character; None otherwise."""
+    charset = " ".join(f"{ord(c):x}" for c in sorted(set(text)))
+    try:
+        result = subprocess.run(["fc-match", "-f", FC_FORMAT, f":charset={charset}"], capture_output=True,
+                                text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path, index, families, postscript_name = (result.stdout.split("\n") + [""] * 4)[:4]
+    if not path:
+        return None
+    face = Face(families.split(",")[0], path, face_index(path, postscript_name, int(index or 0)), postscript_name)
+    return face if all(ord(c) in code_points(face) for c in text) else None
+
+
 def face_index(path: str, postscript_name: str, guess: int) -> int:
     """The index of the face named `postscript_name` in `path`.
 

@@ -123,6 +123,17 @@ def note_refs(content: tuple[Inline, ...]) -> list[Note]:
 STYLES = ("plain", "strong", "emphasis", "code")  # the faces inline text is set in
 
 
+def inline_images(content: tuple[Inline, ...]) -> list[Image]:
+    """The images inside `content`, in order."""
+    found = []
+    for node in content:
+        if isinstance(node, Image):
+            found.append(node)
+        elif isinstance(node, CONTAINERS):
+            found.extend(inline_images(node.content))
+    return found
+
+
 def runs(content: tuple[Inline, ...], style: str = "plain"):
     """(text, style) of every run of text in `content`, a note call's mark included; code wins over
     strong, strong over emphasis."""
@@ -147,6 +158,7 @@ def runs(content: tuple[Inline, ...], style: str = "plain"):
 class Paragraph:
     content: tuple[Inline, ...]
     line: int  # source line, for messages
+    role: str = ""  # "" for text; "caption" (a listing's), "label" (a listing's file name): set unindented
 
     @property
     def text(self) -> str:
@@ -298,6 +310,7 @@ class Chapter:
     sections: list[Section] = field(default_factory=list)
     kind: str = "chapter"  # preface, chapter, conclusion or appendix
     source: Path | None = None  # the file it was read from, for messages
+    part: str = ""  # the title of the part it belongs to (an mdBook SUMMARY's part title), or ""
 
     @property
     def heading(self) -> str:
@@ -335,6 +348,7 @@ class TocEntry:
     heading: str
     line: int
     children: tuple["TocEntry", ...] = ()
+    part: str = ""  # a chapter's: the part it belongs to
 
     def flat(self) -> list["TocEntry"]:
         return [self] + [entry for child in self.children for entry in child.flat()]
@@ -347,7 +361,9 @@ def contents(chapters: list[Chapter]) -> list[TocEntry]:
         return tuple(TocEntry(b.id, b.heading, b.line) for b in blocks if isinstance(b, Subheading) and b.in_toc)
 
     return [
-        TocEntry(c.id, c.heading, c.line, listed(c.blocks) + tuple(TocEntry(s.id, s.heading, s.line, listed(s.blocks)) for s in c.sections))
+        TocEntry(c.id, c.heading, c.line,
+                 listed(c.blocks) + tuple(TocEntry(s.id, s.heading, s.line, listed(s.blocks)) for s in c.sections),
+                 c.part)
         for c in chapters
     ]
 
@@ -374,6 +390,9 @@ class Book:
     metadata: Metadata
     chapters: list[Chapter]
     config: Path | None = None  # its book.yaml, if any
+    # Link targets as the sources write them ("src/ch03.md#变量") → the id they name.
+    aliases: dict[str, str] = field(default_factory=dict)
+    inputs: list[Path] = field(default_factory=list)  # other files the text was read from (book.toml, includes)
 
     def anchors(self) -> dict[str, str]:
         """Every id a link may point at (headings, figures, boxes), with the id of its chapter."""
@@ -387,11 +406,22 @@ class Book:
 
     def files(self) -> list[Path]:
         """Every file the book was made from: what a change to rebuilds it."""
-        found = [self.source, self.config] + [c.source for c in self.chapters] + [f.path for f in self.figures()]
+        found = [self.source, self.config, *self.inputs] + [c.source for c in self.chapters] + \
+            [path for path, _ in self.images()]
         return sorted({path for path in found if path})
 
     def paragraphs(self) -> list[Paragraph]:
         return [p for c in self.chapters for p in c.paragraphs()]
+
+    def images(self) -> list[tuple[Path, int]]:
+        """(file, source line) of every local image the book shows: figures, and images inside text."""
+        found = []
+        for chapter in self.chapters:
+            blocks = chapter.blocks_in_order()
+            found += [(b.path, b.line) for b in blocks if isinstance(b, Figure) and b.path]
+            contents = list(inline_contents(blocks)) + [note.content for note in chapter.notes()]
+            found += [(image.path, chapter.line) for content in contents for image in inline_images(content) if image.path]
+        return found
 
     def figures(self) -> list[Figure]:
         """The figures with an image (a caption alone is text), in reading order."""

@@ -55,12 +55,12 @@ Found = Iterator[tuple[str, Place]]
 
 
 def is_han(ch: str) -> bool:
-    return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
+    return len(ch) == 1 and unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
 
 
 def is_latin(ch: str) -> bool:
     """A Latin letter (with or without accents) or an ASCII digit."""
-    return (ch.isascii() and ch.isalnum()) or unicodedata.name(ch, "").startswith("LATIN ")
+    return len(ch) == 1 and ((ch.isascii() and ch.isalnum()) or unicodedata.name(ch, "").startswith("LATIN "))
 
 
 def is_cjk(ch: str) -> bool:
@@ -202,9 +202,11 @@ def between_cjk(glyphs: list[Glyph], i: int) -> bool:
 
 
 def fallback_font(pages: Pages) -> Found:
-    """Every glyph in a family that sets Han: a quote mark from DejaVu is a fallback. Not emoji and
-    other symbols (So): those come from a symbol face."""
-    han_families = {family(g.font) for line in pages.lines for g in line.ink if any(map(is_han, g.text))}
+    """Every glyph in a family that sets Han, or a CJK face by name (the code face may set no Han):
+    a quote mark from DejaVu is a fallback. Not emoji and other symbols (So): those come from a
+    symbol face."""
+    han_families = {family(g.font) for line in pages.lines for g in line.ink
+                    if any(map(is_han, g.text)) or "CJK" in g.font}
     for line in pages.lines:
         for g in line.ink:
             if family(g.font) not in han_families and not all(unicodedata.category(c) == "So" for c in g.text):

@@ -26,3 +26,5 @@ class Manuscript:
     source_note: str = ""  # a news agency's lead-in, kept for the colophon
     credit: str = ""  # a closing credit such as （新华社北京3月16日电）
     chapters: list[Chapter] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # see tree.Book
+    inputs: list[Path] = field(default_factory=list)

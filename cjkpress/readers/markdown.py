@@ -16,8 +16,10 @@ nodes, comments vanish, anything else is dropped with a warning.
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -38,11 +40,19 @@ from .manuscript import Located, Manuscript
 from .text import decode
 
 log = logging.getLogger(__name__)
+MISSING_LETTERS = "warning"  # see readers/__init__.py
 
 CONFIG = "book.yaml"
 SUFFIXES = (".md", ".markdown")
 HEADING_ID = re.compile(r"\s*\{#([A-Za-z][\w.:-]*)\}\s*$")
-HTML_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>$", re.S)
+HTML_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9]*)\b([^>]*?)(/?)>$", re.S)
+HTML_ATTRIBUTE = re.compile(r"""([A-Za-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+# Raw HTML that only wraps what cjkpress reads anyway: left out without a word.
+WRAPPERS = {"figure", "details", "div", "p", "center", "a"}
+LABEL_CLASSES = {"file-name", "filename"}  # <span class="file-name">: a code listing's file name
+# Raw HTML for what Markdown writes otherwise: read as the same nodes.
+MARKUP_TAGS = {"em": Emphasis, "i": Emphasis, "strong": Strong, "b": Strong, "code": Code, "del": Strikethrough,
+               "s": Strikethrough}
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 MAX_DEPTH = 16  # lists and quotes nested deeper are a mistake, not a book
@@ -130,23 +140,62 @@ def inside(folder: Path, name: str) -> Path | None:
 
 @dataclass
 class BookReader:
-    """Builds the chapters file by file, numbering ids and notes across the book."""
+    """Builds the chapters file by file, numbering ids and notes across the book.
+
+    A link to another chapter file (`ch03.md`, `ch03.md#标题`) targets "#" and
+    the file's path in the book folder, with its fragment: `aliases` maps
+    such targets (and each heading's mdBook-style slug) to the ids they name.
+    """
 
     located: Located
     config: Config
     single: bool  # one file: its `#` may be the book's title
+    rustdoc: bool = False  # hide rustdoc's `# ` lines in Rust code (mdBook projects)
+    chapter_files: set[Path] = field(default_factory=set)  # resolved: the files links may point into
     title: str = ""
     chapters: list[Chapter] = field(default_factory=list)
     notes: int = 0  # notes so far, for unique ids
     ids: set[str] = field(default_factory=set)
-    links: list[tuple[Path, int, str]] = field(default_factory=list)  # internal links to check: file, line, id
+    aliases: dict[str, str] = field(default_factory=dict)
+    slugs: Counter = field(default_factory=Counter)  # per file and slug: how many headings have it
+    links: list[tuple[Path, int, str]] = field(default_factory=list)  # internal links to check: file, line, target
+    left_out_links: list[tuple[Path, int, str]] = field(default_factory=list)  # to Markdown files not in the book
     remote_images: list[tuple[Path, int]] = field(default_factory=list)
+    dropped_html: dict[str, list[tuple[Path, int]]] = field(default_factory=dict)  # tag → where
 
     def read_file(self, path: Path, encoding: str | None) -> None:
-        text = decode(path.read_bytes(), path, encoding)
-        tokens = parser().parse(text)
-        root = SyntaxTreeNode(tokens)
-        FileReader(self, path, root).read()
+        self.read_text(path, decode(path.read_bytes(), path, encoding))
+
+    def read_text(self, path: Path, text: str, lines: list[int] | None = None, depth: int = 0,
+                  title: str = "", part: str = "") -> None:
+        """A chapter file's `text`: `lines` maps its lines to the file's (after includes); at `depth` 1,
+        2… a sub-chapter, whose `#` is a section of the chapter before; `title` names a chapter that has
+        no heading; its chapters belong to the `part` of that title."""
+        root = SyntaxTreeNode(parser().parse(text))
+        before = len(self.chapters)
+        FileReader(self, path, root, lines, depth, title).read()
+        for chapter in self.chapters[before:]:
+            chapter.part = part
+        if self.chapters:
+            self.aliases.setdefault(self.file_key(path), self.chapters[-1].id)
+
+    def file_key(self, path: Path) -> str:
+        """How links name a file of the book: its path in the book folder."""
+        return path.resolve().relative_to(self.located.images.resolve()).as_posix()
+
+    def alias(self, path: Path, title: str, ident: str, wanted: str | None) -> None:
+        """Let links reach `ident` through its file and its heading's slug (and its own `{#id}`)."""
+        key = self.file_key(path)
+        self.aliases.setdefault(key, ident)
+        slug = heading_slug(title)
+        count = self.slugs[key, slug]
+        self.slugs[key, slug] += 1
+        self.aliases.setdefault(f"{key}#{slug}-{count}" if count else f"{key}#{slug}", ident)
+        if wanted:
+            self.aliases.setdefault(f"{key}#{wanted}", ident)
+
+    def drop_html(self, tag: str, path: Path, line: int) -> None:
+        self.dropped_html.setdefault(tag, []).append((path, line))
 
     def new_id(self, wanted: str | None, made: str, path: Path, line: int) -> str:
         """`wanted` (a heading's own `{#id}`) if it is free, else the numbered id `made`."""
@@ -161,9 +210,15 @@ class BookReader:
         if not self.chapters:
             raise InputError("the book has no text; write a chapter", self.located.source)
         for path, line, target in self.links:
-            if target not in self.ids:
-                log.warning("%s:%d: link to “#%s”, which no heading or figure of the book has; it is printed as text",
-                            path, line, target)
+            self.resolve(path, line, target)
+        if self.left_out_links:
+            (path, line, target), count = self.left_out_links[0], len(self.left_out_links)
+            log.warning("%s:%d: %d link%s to Markdown files that are not chapters of the book (the first to “%s”) "
+                        "printed as text", path, line, count, "s" * (count > 1), target[:60])
+        for tag, places in sorted(self.dropped_html.items()):
+            (path, line), count = places[0], len(places)
+            log.warning("%s:%d: raw HTML <%s> left out%s (its text is kept); cjkpress prints no raw HTML", path,
+                        line, tag, f", {count} times in the book" if count > 1 else "")
         if self.remote_images:
             (path, line), count = self.remote_images[0], len(self.remote_images)
             log.warning("%s:%d: %d image%s on the web left out (the build never fetches); put local copies in the "
@@ -171,7 +226,24 @@ class BookReader:
         values = self.config.values
         return Manuscript(title=values.get("title") or self.title or self.located.slug, date=values.get("date", ""),
                           date_label=date_label(values.get("date", "")), issuer=values.get("creator", ""),
-                          chapters=self.chapters)
+                          chapters=self.chapters, aliases=self.aliases)
+
+    def resolve(self, path: Path, line: int, target: str) -> None:
+        """Check an internal link's target, making an alias where a heading's slug or a file names it."""
+        if target in self.ids or target in self.aliases:
+            return
+        here = f"{self.file_key(path)}#{target}"
+        if here in self.aliases:  # `#标题` within its own file
+            self.aliases[target] = self.aliases[here]
+            return
+        file, _, fragment = target.partition("#")
+        if fragment and file in self.aliases:
+            log.warning("%s:%d: link to “%s”: %s has no heading “%s”; it links to the chapter instead", path, line,
+                        target, file, fragment)
+            self.aliases[target] = self.aliases[file]
+            return
+        log.warning("%s:%d: link to “#%s”, which no heading or figure of the book has; it is printed as text",
+                    path, line, target)
 
 
 def date_label(date: str) -> str:
@@ -183,10 +255,15 @@ def date_label(date: str) -> str:
 class FileReader:
     """One Markdown file → chapters of the book (one, or several in a one-file book)."""
 
-    def __init__(self, book: BookReader, path: Path, root: SyntaxTreeNode):
-        self.book, self.path, self.root = book, path, root
+    def __init__(self, book: BookReader, path: Path, root: SyntaxTreeNode, lines: list[int] | None = None,
+                 depth: int = 0, title: str = ""):
+        self.book, self.path, self.root, self.lines, self.title = book, path, root, lines, title
         self.folder = book.located.images
         self.container: list[Block] | None = None
+        self.here = book.chapters[-1].id if book.chapters else ""  # the id of the heading the text is under
+        if depth and book.chapters:  # a sub-chapter goes on where its parent's text stopped
+            chapter = book.chapters[-1]
+            self.container = chapter.sections[-1].blocks if chapter.sections else chapter.blocks
         self.level = 0  # of the last heading, to warn of a skipped level
         self.marks: dict[int, Note] = {}  # footnote (markdown-it's id: `[^label]` or inline `^[…]`) → its note
         self.definitions = {n.meta["id"]: n for n in root.walk() if n.type == "footnote"}
@@ -194,13 +271,14 @@ class FileReader:
         # A one-file book whose only `#` is its title: `##` are its chapters.
         tags = [h.tag for h in headings]
         self.shift = 1 if (book.single and not book.config.values.get("title") and tags[:1] == ["h1"]
-                           and tags.count("h1") == 1 and "h2" in tags) else 0
+                           and tags.count("h1") == 1 and "h2" in tags) else -depth
 
     def line(self, node: SyntaxTreeNode) -> int:
         """The source line of `node`, or of the nearest block holding it (inline nodes have none)."""
         while node is not None and not node.is_root and not node.map:
             node = node.parent
-        return node.map[0] + 1 if node is not None and not node.is_root else 1
+        line = node.map[0] + 1 if node is not None and not node.is_root else 1
+        return self.lines[min(line, len(self.lines)) - 1] if self.lines else line
 
     def read(self) -> None:
         for node in self.root.children:
@@ -216,8 +294,9 @@ class FileReader:
 
     def current(self) -> list[Block]:
         if self.container is None:
-            log.warning("%s:1: no # heading; the chapter is titled after its file", self.path)
-            self.start_chapter(self.path.stem, None, 1)
+            if not self.title:
+                log.warning("%s:1: no # heading; the chapter is titled after its file", self.path)
+            self.start_chapter(self.title or self.path.stem, None, 1)
         return self.container
 
     def heading(self, node: SyntaxTreeNode) -> None:
@@ -243,19 +322,25 @@ class FileReader:
                 chapter = book.chapters[-1]
             made = f"{chapter.id}-{len(chapter.sections) + 1}"
             chapter.sections.append(Section(book.new_id(wanted, made, self.path, line), "", title, line))
+            book.alias(self.path, title, chapter.sections[-1].id, wanted)
+            self.here = chapter.sections[-1].id
             self.container = chapter.sections[-1].blocks
         else:
             container = self.current()
             parent = book.chapters[-1].sections[-1].id if book.chapters[-1].sections else book.chapters[-1].id
             count = sum(isinstance(b, Subheading) for b in container) + 1
             made = f"{parent}-h-{count}"
-            container.append(Subheading(book.new_id(wanted, made, self.path, line), "", title, line,
-                                        in_toc=level <= book.config.design["toc_depth"], depth=level - 3))
+            ident = book.new_id(wanted, made, self.path, line)
+            book.alias(self.path, title, ident, wanted)
+            container.append(Subheading(ident, "", title, line, in_toc=level <= book.config.design["toc_depth"],
+                                        depth=min(level, 6) - 3))
 
     def start_chapter(self, title: str, wanted: str | None, line: int) -> None:
         book = self.book
         ident = book.new_id(wanted, f"ch-{len(book.chapters) + 1}", self.path, line)
         book.chapters.append(Chapter(ident, "", title, line, source=self.path))
+        book.alias(self.path, title, ident, wanted)
+        self.here = ident
         self.container = book.chapters[-1].blocks
         self.marks = {}
 
@@ -275,8 +360,11 @@ class FileReader:
         kind = node.type
         if kind == "paragraph":
             return self.paragraph(node, line)
-        if kind == "heading":  # inside a list or quote: a paragraph of strong text
-            return [Paragraph((Strong(self.inlines(node.children[0])),), line)]
+        if kind == "heading":  # inside a list or quote: a paragraph of strong text, linked to as its section
+            content = self.inlines(node.children[0])
+            if self.book.chapters:
+                self.book.alias(self.path, heading_text(content)[0], self.here, None)
+            return [Paragraph((Strong(content),), line)]
         if kind in ("bullet_list", "ordered_list"):
             items = [self.list_item(item, depth) for item in node.children]
             start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else 1
@@ -284,8 +372,12 @@ class FileReader:
         if kind == "blockquote":
             return [Quote(self.blocks(node.children, depth + 1), line)]
         if kind in ("fence", "code_block"):
-            language = node.info.split()[0] if kind == "fence" and node.info.strip() else ""
-            return [CodeBlock(node.content.rstrip("\n"), language, line)]
+            # The info string's first word: "rust,ignore" and "rust {linenos}" are Rust.
+            language = re.split(r"[\s,{]", node.info.strip())[0] if kind == "fence" else ""
+            text = node.content.rstrip("\n")
+            if self.book.rustdoc and language == "rust":
+                text = rustdoc_visible(text)
+            return [CodeBlock(text, language, line)]
         if kind == "table":
             return [self.table(node, line)]
         if kind == "hr":
@@ -293,10 +385,7 @@ class FileReader:
         if kind == "dl":
             return [self.definitions_list(node, depth, line)]
         if kind == "html_block":
-            if not node.content.strip().startswith("<!--"):
-                log.warning("%s:%d: raw HTML block left out: %s", self.path, line,
-                            node.content.strip().split("\n")[0][:40])
-            return []
+            return self.html_block(node.content.strip(), line)
         log.warning("%s:%d: %s left out: cjkpress does not set it", self.path, line, kind)
         return []
 
@@ -304,8 +393,41 @@ class FileReader:
         children = [n for n in node.children[0].children if not (n.type == "text" and not n.content.strip())]
         if len(children) == 1 and children[0].type == "image":  # an image alone: a figure
             return [self.figure(children[0], line)]
+        first = HTML_TAG.match(children[0].content.strip()) if children and children[0].type == "html_inline" else None
+        if first and first.group(2).lower() == "span" and LABEL_CLASSES & set(attributes(first.group(3)).get("class", "").split()):
+            inner, _ = self.inline_run(list(node.children[0].children), node.children[0].children.index(children[0]) + 1, "span")
+            return [Paragraph(tuple(merged(inner)), line, role="label")]
         content = self.inlines(node.children[0])
         return [Paragraph(content, line)] if content else []
+
+    def html_block(self, html: str, line: int) -> list[Block]:
+        """Raw HTML that books really use, interpreted: a listing's <figcaption> (its Markdown read), an
+        <img>, a <details>'s <summary> (printed open); wrappers silently; anything else left out."""
+        if html.startswith("<!--"):
+            return []
+        if caption := re.fullmatch(r"<figcaption[^>]*>(.*?)</figcaption>", html, re.S):
+            content = self.markdown_inline(caption.group(1))
+            return [Paragraph(content, line, role="caption")] if content else []
+        if summary := re.search(r"<summary[^>]*>(.*?)</summary>", html, re.S):
+            return [Paragraph((Strong(self.markdown_inline(summary.group(1))),), line)]
+        if image := re.fullmatch(r"<img\b([^>]*?)/?>", html, re.S):
+            values = attributes(image.group(1))
+            return [Figure(self.image_path(values.get("src", ""), line), values.get("alt", ""), line,
+                           values.get("alt", ""))]
+        tags = [(m.group(1), m.group(2).lower()) for m in re.finditer(r"<(/?)([A-Za-z][A-Za-z0-9]*)", html)]
+        if tags and all(name in WRAPPERS for _, name in tags) and not re.sub(r"<[^>]*>", "", html).strip():
+            return []
+        self.book.drop_html(tags[0][1] if tags else "?", self.path, line)
+        if tags and tags[0][1] in ("script", "style"):
+            return []  # code, not text
+        text = re.sub(r"<[^>]*>", "", html).strip()
+        return [Paragraph((Text(text),), line)] if text else []
+
+    def markdown_inline(self, source: str) -> tuple[Inline, ...]:
+        """Markdown inside raw HTML (a caption's backticks and emphasis), read as inline text."""
+        root = SyntaxTreeNode(parser().parse(source.strip()))
+        paragraph = next((n for n in root.walk() if n.type == "inline"), None)
+        return self.inlines(paragraph) if paragraph is not None else ()
 
     def list_item(self, node: SyntaxTreeNode, depth: int) -> ListItem:
         checked = None
@@ -350,11 +472,24 @@ class FileReader:
                     return result, i
                 if tag and name == "br":
                     result.append(LineBreak())
-                elif tag and name in STYLED_TAGS and not tag.group(1) and not tag.group(3):
+                elif tag and name in (*STYLED_TAGS, *MARKUP_TAGS) and not tag.group(1) and not tag.group(4):
                     inner, i = self.inline_run(nodes, i, name)
-                    result.append(Styled(name, tuple(merged(inner))))
+                    content = tuple(merged(inner))
+                    if name == "code":
+                        result.append(Code(plain(content)))
+                    else:
+                        result.append(MARKUP_TAGS.get(name, lambda c: Styled(name, c))(content))
+                elif tag and name == "img":
+                    values = attributes(tag.group(3))
+                    path = self.image_path(values.get("src", ""), self.line(node))
+                    alt = values.get("alt", "")
+                    result += [Image(path, alt)] if path else ([Text(alt)] if alt else [])
+                elif tag and name in WRAPPERS | {"span"} and set(attributes(tag.group(3))) <= {"class", "id"}:
+                    pass  # its text is read as the text around it
+                elif tag and tag.group(1):
+                    pass  # a closing tag: its opening one is counted
                 elif not node.content.startswith("<!--") and "checkbox" not in node.content:
-                    log.warning("%s:%d: raw HTML %s left out", self.path, self.line(node), node.content[:40])
+                    self.book.drop_html(name or node.content[:20], self.path, self.line(node))
                 continue
             result += self.inline(node)
         return result, i
@@ -385,22 +520,32 @@ class FileReader:
         target = str(node.attrs.get("href", ""))
         line = self.line(node)
         if target.startswith("#") and len(target) > 1:
-            self.book.links.append((self.path, line, target[1:]))
-            return [Link(content, target)]
+            self.book.links.append((self.path, line, unquote(target[1:])))
+            return [Link(content, "#" + unquote(target[1:]))]
         if target.lower().startswith(SAFE_SCHEMES):
             return [Link(content, target)]
         if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
             log.warning("%s:%d: link to “%s” dropped: only http, https and mailto links are kept",
                         self.path, line, target[:40])
+            return list(content)
+        file, _, fragment = unquote(target).partition("#")
+        # mdBook's pages are .html: a link to one is a link to its chapter file.
+        file = re.sub(r"\.html?$", ".md", file, flags=re.I) if not file.lower().endswith(SUFFIXES) else file
+        resolved = (self.path.parent / file).resolve()
+        if resolved in self.book.chapter_files:  # another chapter of the book
+            key = self.book.file_key(resolved) + (f"#{fragment}" if fragment else "")
+            self.book.links.append((self.path, line, key))
+            return [Link(content, "#" + key)]
+        if file.lower().endswith(SUFFIXES):
+            self.book.left_out_links.append((self.path, line, target))
         else:
             log.warning("%s:%d: link to “%s”, a file outside the book's text; it is printed as text",
                         self.path, line, target[:60])
         return list(content)
 
-    def image_path(self, node: SyntaxTreeNode) -> Path | None:
+    def image_path(self, src: str, line: int) -> Path | None:
         """The local file an image refers to; None (and a warning) when it is on the web or missing."""
-        src = str(node.attrs.get("src", ""))
-        line = self.line(node)
+        src = unquote(src)
         if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
             self.book.remote_images.append((self.path, line))
             return None
@@ -418,11 +563,12 @@ class FileReader:
     def figure(self, node: SyntaxTreeNode, line: int) -> Figure:
         """An image alone in its paragraph, captioned by its title, else its alt text."""
         alt = plain(self.inlines(node))
-        return Figure(self.image_path(node), alt, line, str(node.attrs.get("title") or "") or alt)
+        return Figure(self.image_path(str(node.attrs.get("src", "")), line), alt, line,
+                      str(node.attrs.get("title") or "") or alt)
 
     def image(self, node: SyntaxTreeNode) -> list[Inline]:
         """An image inside text; one that cannot be shown leaves its alt text."""
-        path = self.image_path(node)
+        path = self.image_path(str(node.attrs.get("src", "")), self.line(node))
         alt = plain(self.inlines(node))
         return [Image(path, alt)] if path else ([Text(alt)] if alt else [])
 
@@ -445,6 +591,28 @@ def heading_text(content: tuple[Inline, ...]) -> tuple[str, str | None]:
     if m := HEADING_ID.search(title):
         return title[: m.start()].strip(), m.group(1)
     return title.strip(), None
+
+
+def heading_slug(title: str) -> str:
+    """The id mdBook (and GitHub, near enough) gives a heading: letters and digits lower-cased, `-`
+    and `_` kept, white space a `-`, anything else left out."""
+    return "".join(c.lower() if c.isalnum() or c in "-_" else "-" if c.isspace() else "" for c in title)
+
+
+def attributes(source: str) -> dict[str, str]:
+    """An HTML tag's attributes: name → value."""
+    return {m.group(1).lower(): next(v for v in m.groups()[1:] if v is not None) for m in HTML_ATTRIBUTE.finditer(source)}
+
+
+def rustdoc_visible(code: str) -> str:
+    """Rust code as rustdoc shows it: a line `# …` (or `#` alone) hidden, `##…` printed as `#…`."""
+    lines = []
+    for line in code.split("\n"):
+        stripped = line.lstrip()
+        if stripped == "#" or stripped.startswith("# "):
+            continue
+        lines.append(line.replace("##", "#", 1) if stripped.startswith("##") else line)
+    return "\n".join(lines)
 
 
 def soft_break(node: SyntaxTreeNode) -> str:

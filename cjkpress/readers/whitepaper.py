@@ -22,6 +22,7 @@ from .manuscript import Located, Manuscript
 from .text import decode
 
 log = logging.getLogger(__name__)
+MISSING_LETTERS = "error"  # see readers/__init__.py
 
 NUMERALS = "一二三四五六七八九十"
 LEAD_IN = re.compile(r"全文如下[：:]$")

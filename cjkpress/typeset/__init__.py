@@ -47,9 +47,12 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
 
     def walk(blocks, place: Place) -> None:
         setter = Setter(shaper, place.measure, place.indent, place.style)
+        # A listing's file name and caption: unindented, the caption in the heading face.
+        roles = {"label": Setter(shaper, place.measure, 0, place.style),
+                 "caption": Setter(shaper, place.measure, 0, "strong")}
         for block in blocks:
             if isinstance(block, Paragraph):
-                lines[block] = setter.pieces(block.content)
+                lines[block] = roles.get(block.role, setter).pieces(block.content)
                 for note in block.notes:
                     notes.indent = shaper.width(note.mark + NOTE_MARK_SPACE, "plain", False)
                     lines[note] = notes.pieces(note.content)

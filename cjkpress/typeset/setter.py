@@ -63,7 +63,7 @@ ANYWHERE_FROM = 12  # characters: a run as long as this may, at worst, break any
 class Unit:
     text: str
     style: str  # the face: plain, strong, emphasis, code (tree.STYLES)
-    kind: str  # han, open, close, latin, space, code, break, other
+    kind: str  # han, open, close, latin, space, void (a space that takes no room), code, break, other
     wraps: tuple[tuple[str, ...], ...] = ()  # ("a", target), ("s",), ("sup",)…, outermost first
     note: Note | None = None  # the note this mark calls
     glue: str = ""  # inside a Latin run: the kind of break before it (GLUES) or JOIN, never a free one
@@ -140,6 +140,15 @@ def inline_units(content: tuple[Inline, ...], style: str = "plain", wraps: tuple
         elif isinstance(node, Text):
             result += units(node.text, style, wraps)
     return result
+
+
+def collapsed(units: list[Unit]) -> list[Unit]:
+    """A space beside a full-width mark takes no room (kind "void"): the mark's blank half is already the
+    space, and an author's `的 “安装” 部分` would otherwise print gaps of 1 em. The text keeps it."""
+    marks = ("open", "close")
+    return [replace(u, kind="void") if u.kind == "space" and u.style != "code" and (
+        (i and units[i - 1].kind in marks) or (i + 1 < len(units) and units[i + 1].kind in marks)) else u
+        for i, u in enumerate(units)]
 
 
 def code_units(text: str, wraps: tuple) -> list[Unit]:
@@ -221,7 +230,7 @@ def hyphenation() -> pyphen.Pyphen:
 
 def may_break(a: Unit, b: Unit) -> bool:
     """Whether a line may end after `a` and the next begin with `b` (inside a word: see `glue`)."""
-    if b.glue or b.kind in ("close", "space") or b.text == MIDDLE_DOT or b.text[:1] == "%":
+    if b.glue or b.kind in ("close", "space", "void") or b.text == MIDDLE_DOT or b.text[:1] == "%":
         return False
     if a.kind in ("latin", "code") and b.kind in ("latin", "code"):
         return False  # code run into a word (<kbd>Ctrl</kbd>+<kbd>C</kbd>) is one word
@@ -238,7 +247,7 @@ def autospace(a: Unit, b: Unit) -> float:
 def stretches(a: Unit, b: Unit) -> bool:
     """Whether justification may widen the boundary between `a` and `b`: never inside code or a word,
     and a word space grows after it (SPACE_STRETCH), not before."""
-    return not (a.style == "code" and b.style == "code") and not b.glue and b.kind != "space"
+    return not (a.style == "code" and b.style == "code") and not b.glue and b.kind not in ("space", "void")
 
 
 def is_space(unit: Unit) -> bool:
@@ -266,11 +275,15 @@ class Setter:
     style: str = "plain"
 
     def width(self, unit: Unit, halt: bool) -> float:
+        return 0.0 if unit.kind == "void" else self.drawn(unit, halt)
+
+    def drawn(self, unit: Unit, halt: bool) -> float:
+        """The width WeasyPrint draws `unit` at, before the setter's spacing."""
         return self.shaper.width(unit.text, unit.style, halt, kern=not unit.split) * unit.size
 
     def widths(self, content: tuple[Inline, ...]) -> tuple[float, float]:
         """(on one line, its widest stretch that may not break) of `content`, in em."""
-        every = inline_units(content, self.style)
+        every = collapsed(inline_units(content, self.style))
         if not every:
             return 0.0, 0.0
         halt = compressed(every)
@@ -291,7 +304,7 @@ class Setter:
     def pieces(self, content: tuple[Inline, ...]) -> list[list[list[Segment]]]:
         """The lines of each part of a paragraph's `content` that a forced line break ends as its end
         ends the last."""
-        every = inline_units(content, self.style)
+        every = collapsed(inline_units(content, self.style))
         if not every:
             return []
         parts, start = [], 0
@@ -427,6 +440,8 @@ class Setter:
             after = round(gaps[i] + extras[i], 5) if i < end - 1 else 0.0
             if i == end - 1 and unit.kind == "space":
                 after = -round(widths[i], 5)  # a space ending a line takes no room
+            elif unit.kind == "void":
+                after = round(after - self.drawn(unit, False), 5)
             # Units of several characters take their space after them, not inside.
             spacing, margin = (after, 0.0) if len(unit.text) == 1 and after >= 0 else (0.0, after)
             piece = NoteRef(unit.note) if unit.note else Text(unit.text)

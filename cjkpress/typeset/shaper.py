@@ -27,7 +27,7 @@ class Shaper:
         """`kern`: as a run is drawn whole; False, as the pieces of a broken run are drawn."""
         face = fonts.face(self.design, style)
         # Measured in the face that will draw it, as WeasyPrint falls back.
-        font = self.font(fonts.face_for(text, face, self.fallbacks) or face)
+        font = self.font(fonts.face_for(text, face, self.fallbacks) or fonts.system_face(text) or face)
         buffer = hb.Buffer()
         buffer.add_str(text)
         buffer.guess_segment_properties()

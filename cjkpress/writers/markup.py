@@ -64,8 +64,9 @@ def link_urls(book: Book, document=lambda chapter_id: ""):
     def link_url(target: str) -> str | None:
         if not target.startswith("#"):
             return target
-        chapter = anchors.get(target[1:])
-        return None if chapter is None else document(chapter) + target
+        ident = book.aliases.get(target[1:], target[1:])
+        chapter = anchors.get(ident)
+        return None if chapter is None else f"{document(chapter)}#{ident}"
 
     return link_url
 

@@ -195,19 +195,19 @@ def depth(toc: list[Entry]) -> int:
 def figures(book: Book) -> dict[Path, Resource]:
     """Every local image the book shows, once each, named fig-1.png… (ASCII, whatever the source name)."""
     images: dict[Path, Resource] = {}
-    for figure in book.figures():
-        if figure.path in images:
+    for path, line in book.images():
+        if path in images:
             continue
-        suffix = figure.path.suffix.lower()
+        suffix = path.suffix.lower()
         if suffix not in IMAGE_TYPES:
             raise InputError(
-                f"image {figure.path.name} is not a type every EPUB reader shows; "
+                f"image {path.name} is not a type every EPUB reader shows; "
                 f"convert it to one of {', '.join(IMAGE_TYPES)}",
                 book.source,
-                figure.line,
+                line,
             )
         href = f"images/fig-{len(images) + 1}{suffix}"
-        images[figure.path] = Resource(href, IMAGE_TYPES[suffix], figure.path.read_bytes())
+        images[path] = Resource(href, IMAGE_TYPES[suffix], path.read_bytes())
     return images
 
 

@@ -41,7 +41,8 @@ def traced(box, headings: dict[str, int], anchor: str | None = None, chapter: st
             yield box, chapter, int(element.get("data-line"))
             return
         if element.tag in HEADINGS:
-            yield box, chapter, headings[anchor]
+            if anchor in headings:  # not a part's title: its page has no counterpart in the EPUB
+                yield box, chapter, headings[anchor]
             return
     for child in getattr(box, "children", ()):
         if not isinstance(child, boxes.MarginBox):
