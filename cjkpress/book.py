@@ -59,7 +59,8 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         code_font=config.design["code_font"],
         toc_depth=config.design["toc_depth"],
     )
-    book = Book(located.slug, located.source, metadata, found.chapters, located.config, found.aliases, found.inputs)
+    book = Book(located.slug, located.source, metadata, found.chapters, located.config, found.aliases, found.inputs,
+                located.images)
     check_coverage(book, design, config, strict=reader.MISSING_LETTERS == "error")
     return book, design
 

@@ -393,6 +393,7 @@ class Book:
     # Link targets as the sources write them ("src/ch03.md#变量") → the id they name.
     aliases: dict[str, str] = field(default_factory=dict)
     inputs: list[Path] = field(default_factory=list)  # other files the text was read from (book.toml, includes)
+    folder: Path | None = None  # the book's folder: images come from inside it
 
     def anchors(self) -> dict[str, str]:
         """Every id a link may point at (headings, figures, boxes), with the id of its chapter."""

@@ -5,8 +5,22 @@ every violation on a line, and a failure if there is any.
 """
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
+
+TOOLS = Path(__file__).resolve().parent.parent / ".tools"
+ACE, ACE_CHROMIUM = TOOLS / "node_modules/.bin/ace-cli", TOOLS / "chromium"
+
+
+def run(epub: Path, out: Path) -> dict:
+    """Ace's report on `epub` (written to `out`)."""
+    assert ACE.exists() and ACE_CHROMIUM.exists(), "DAISY Ace or Chromium is missing: `make check` installs both"
+    done = subprocess.run([str(ACE), "-s", "-f", "-o", str(out), str(epub)], capture_output=True, text=True,
+                          env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": str(ACE_CHROMIUM)}, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads((out / "report.json").read_text())
 
 
 def violations(report: dict) -> list[str]:

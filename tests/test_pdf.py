@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from cjkpress.design import grid
+from cjkpress.tree import Paragraph
 
 PT_PER_MM = 72 / 25.4
 
@@ -197,13 +198,15 @@ def test_engine_extensions_are_installed():
 
 
 def test_page_starts_are_the_tops_of_the_printed_pages(page_map, pages, book):
-    paragraphs = {p.line: p.text for p in book.paragraphs()}
-    headings = {c.line: c.heading for c in book.chapters} | {s.line: s.heading for c in book.chapters for s in c.sections}
+    from cjkpress.writers.pagemap import page_tops
+
+    tops = {c.id: page_tops(c) for c in book.chapters}
     first_body = next(i for i, (area, _, _) in enumerate(pages) if area and area.startswith(book.chapters[0].heading))
     labels = [start.label for start in page_map.pages]
     assert labels == [str(n) for n in range(1, len(pages) - first_body + 1)]
     for start in page_map.pages:
-        expected = paragraphs[start.line][start.offset:][:12] if start.line in paragraphs else headings[start.line]
+        top = tops[start.chapter][start.block]
+        expected = top.text[start.offset:][:12] if isinstance(top, Paragraph) else top.heading
         area = pages[first_body + int(start.label) - 1][0]
         if not area:  # a blank verso begins where the next page does
             area = pages[first_body + int(start.label)][0]

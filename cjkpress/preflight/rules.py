@@ -163,14 +163,15 @@ def lone_character(pages: Pages) -> Found:
 
 
 def page_breaks(pages: Pages) -> Found:
-    """A heading last on its page; a paragraph's last line alone atop a page, or its first line alone at a foot."""
+    """A heading last on a page of text (a part's title alone on its page is no fault); a paragraph's last
+    line alone atop a page, or its first line alone at a foot."""
     by_page: dict[int, list[Line]] = {}
     for line in pages.flow:
         by_page.setdefault(line.page, []).append(line)
     for lines in by_page.values():
-        if lines[-1].kind == "heading":
-            yield "heading-at-foot", place(lines[-1], "heading is the last line of the page")
         body = [l for l in lines if l.kind == "body"]
+        if lines[-1].kind == "heading" and body:
+            yield "heading-at-foot", place(lines[-1], "heading is the last line of the page")
         if body and body[0].last and not body[0].start:
             yield "widow", place(body[0], "a paragraph's last line alone at the top of the page")
         if body and body[-1].start and not body[-1].last:

@@ -143,12 +143,18 @@ def inline_units(content: tuple[Inline, ...], style: str = "plain", wraps: tuple
 
 
 def collapsed(units: list[Unit]) -> list[Unit]:
-    """A space beside a full-width mark takes no room (kind "void"): the mark's blank half is already the
-    space, and an author's `的 “安装” 部分` would otherwise print gaps of 1 em. The text keeps it."""
-    marks = ("open", "close")
-    return [replace(u, kind="void") if u.kind == "space" and u.style != "code" and (
-        (i and units[i - 1].kind in marks) or (i + 1 < len(units) and units[i + 1].kind in marks)) else u
-        for i, u in enumerate(units)]
+    """A space beside a full-width mark, or between two Han characters, takes no room (kind "void"): the
+    mark's blank half is already a space, and Chinese is not spaced between words; an author's
+    `的 “安装” 部分` or `*并且* 高性能` would otherwise print gaps. The text keeps the space."""
+    marks, wide = ("open", "close"), ("han", "open", "close", "other")
+
+    def void(i: int) -> bool:
+        before = units[i - 1].kind if i else ""
+        after = units[i + 1].kind if i + 1 < len(units) else ""
+        return before in marks or after in marks or (before in wide and after in wide)
+
+    return [replace(u, kind="void") if u.kind == "space" and u.style != "code" and void(i) else u
+            for i, u in enumerate(units)]
 
 
 def code_units(text: str, wraps: tuple) -> list[Unit]:

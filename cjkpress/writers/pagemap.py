@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import fonts
 from ..design import Design, styles
 from ..output import atomic
-from ..tree import Book
+from ..tree import Book, Chapter, Paragraph, Section, Subheading
 from .markup import ROOT, STYLES, TEMPLATES
 
 # What the EPUB alone uses: changing it does not change the PDF.
@@ -26,14 +26,16 @@ EPUB_ONLY = (ROOT / "cjkpress" / "writers" / "epub", TEMPLATES / "epub", STYLES 
 class PageStart:
     """Where a printed page of the PDF begins, in terms of the tree (for the EPUB's page list).
 
-    `line` is the source line of the block at the top of the page (a chapter
-    or section heading, or a paragraph); `offset` counts the characters of that
-    paragraph set on earlier pages (0 when the page begins with the block).
+    `block` numbers the block at the top of the page among the chapter's
+    `page_tops` (a chapter or section heading, a subheading, a paragraph: not
+    its source line, which a chapter made of several files, or of included
+    text, repeats); `offset` counts the characters of that paragraph set on
+    earlier pages (0 when the page begins with the block).
     """
 
     label: str  # the folio printed on the page
     chapter: str  # the id of the chapter the page belongs to
-    line: int  # in the chapter's source
+    block: int  # its index in page_tops(chapter)
     offset: int = 0
 
 
@@ -41,6 +43,20 @@ class PageStart:
 class PageMap:
     pages: list[PageStart]  # the body pages, in order
     cover: bytes  # the PDF's first page as a PNG
+
+
+PageTop = Chapter | Section | Subheading | Paragraph  # what a printed page can begin with
+
+
+def page_tops(chapter: Chapter) -> list[PageTop]:
+    """The blocks a printed page can begin with, in a fixed order: a PageStart names one by its index."""
+    return [chapter, *chapter.sections,
+            *(b for b in chapter.blocks_in_order() if isinstance(b, (Subheading, Paragraph)))]
+
+
+def block_numbers(book: Book) -> dict[int, int]:
+    """id() of each page top of the book → its index among its chapter's page tops."""
+    return {id(block): number for chapter in book.chapters for number, block in enumerate(page_tops(chapter))}
 
 
 def record_path(book: Book, out: Path, suffix: str) -> Path:
@@ -72,7 +88,7 @@ def record(book: Book, design: Design, out: Path, pdf: bytes, page_map: PageMap)
         "inputs": inputs_digest(book, design),
         "pdf": hashlib.sha256(pdf).hexdigest(),
         "cover": hashlib.sha256(page_map.cover).hexdigest(),
-        "pages": [[p.label, p.chapter, p.line, p.offset] for p in page_map.pages],
+        "pages": [[p.label, p.chapter, p.block, p.offset] for p in page_map.pages],
     }
     with atomic(record_path(book, out, "pages.json")) as tmp:
         tmp.write_text(json.dumps(data), encoding="utf-8")

@@ -53,6 +53,7 @@ class Entry:
     href: str  # from the package directory, where both nav.xhtml and toc.ncx are
     order: int  # reading order: the NCX's playOrder
     children: list["Entry"] = field(default_factory=list)
+    part: str = ""  # a chapter's part title (nav.xhtml lists its chapters under it)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def epub_bytes(book: Book, design, page_map) -> bytes:
              for chapter in book.chapters for start, _ in breaks.get(chapter.id, [])]
     documents = {
         COVER: page("epub/cover.xhtml", COVER, book, image=relative(cover.href, COVER)),
-        NAV: page("epub/nav.xhtml", NAV, book, toc=toc, cover=COVER, pages=pages),
+        NAV: page("epub/nav.xhtml", NAV, book, toc=toc, cover=COVER, pages=pages,
+                  parts=[(part, list(entries)) for part, entries in itertools.groupby(toc, lambda e: e.part)]),
     }
     for chapter in book.chapters:
         href = text_href(chapter.id)
@@ -183,7 +185,8 @@ def contents(book: Book) -> list[Entry]:
 
     def entry(toc: TocEntry, document: str, top: bool = False) -> Entry:
         href = document if top else f"{document}#{toc.id}"
-        return Entry(toc.id, toc.heading, href, next(order), [entry(child, document) for child in toc.children])
+        return Entry(toc.id, toc.heading, href, next(order), [entry(child, document) for child in toc.children],
+                     toc.part)
 
     return [entry(toc, text_href(chapter.id), top=True) for chapter, toc in zip(book.chapters, book.contents())]
 

@@ -2,30 +2,25 @@
 
 from lxml import etree
 
-from ...tree import Book, Chapter, Paragraph, Section, Subheading
-from ..pagemap import PageStart
+from ...tree import Book, Chapter, Paragraph
+from ..pagemap import PageStart, PageTop, page_tops
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 HEADINGS = [f"{{{XHTML_NS}}}h{level}" for level in range(1, 7)]
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
-PageTop = Chapter | Section | Subheading | Paragraph  # what a printed page can begin with
 Break = tuple[PageStart, PageTop]
 
 
 def page_breaks(book: Book, starts: list[PageStart]) -> dict[str, list[Break]]:
     """The printed body pages by chapter id, each with the block it begins with."""
-    blocks: dict[tuple[str, int], PageTop] = {}
-    for chapter in book.chapters:
-        for block in [chapter, *chapter.sections, *chapter.blocks_in_order()]:
-            if isinstance(block, PageTop):
-                blocks[chapter.id, block.line] = block
+    tops = {chapter.id: page_tops(chapter) for chapter in book.chapters}
     breaks: dict[str, list[Break]] = {}
     for start in starts:
-        if (start.chapter, start.line) not in blocks:
-            raise ValueError(f"printed page {start.label} begins at line {start.line} of {start.chapter}, "
-                             "which is no heading or paragraph")
-        breaks.setdefault(start.chapter, []).append((start, blocks[start.chapter, start.line]))
+        if not 0 <= start.block < len(tops.get(start.chapter, ())):
+            raise ValueError(f"printed page {start.label} begins at block {start.block} of {start.chapter}, "
+                             "which has no such heading or paragraph")
+        breaks.setdefault(start.chapter, []).append((start, tops[start.chapter][start.block]))
     return breaks
 
 
@@ -47,7 +42,7 @@ def mark_pages(data: bytes, chapter: Chapter, breaks: list[Break]) -> bytes:
     for start, block in breaks:
         marker = etree.Element(f"{{{XHTML_NS}}}span", {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak",
                                                       "id": page_id(start), "aria-label": start.label})
-        if previous and (previous[0].line, previous[0].offset) == (start.line, start.offset):
+        if previous and (previous[0].block, previous[0].offset) == (start.block, start.offset):
             # A blank page begins where the next does: its marker comes just before.
             marker.tail, previous[1].tail = previous[1].tail, None
             previous[1].addnext(marker)
@@ -55,7 +50,8 @@ def mark_pages(data: bytes, chapter: Chapter, breaks: list[Break]) -> bytes:
             twins = [p for p in chapter.paragraphs() if p.text == block.text]
             element = [e for e in paragraphs if "".join(e.itertext()) == block.text][twins.index(block)]
             if insert(element, start.offset, marker) >= 0:
-                raise ValueError(f"printed page {start.label} begins past the end of line {start.line}")
+                raise ValueError(f"printed page {start.label} begins past the end of its paragraph "
+                                 f"(line {block.line} of {chapter.source or chapter.id})")
         else:
             (element,) = root.xpath("//*[@id=$id]", id=block.id)  # a heading, or the section it opens
             next(element.iter(*HEADINGS)).addprevious(marker)

@@ -15,7 +15,7 @@ from weasyprint import CSS, HTML, Document
 from ...output import atomic
 from .. import LINES, Job, Writer
 from ..markup import STYLES, TEMPLATES, one_file_book
-from ..pagemap import PageMap, record
+from ..pagemap import PageMap, block_numbers, record
 from . import engine
 from .cover import render_cover
 from .fetcher import LocalFetcher
@@ -50,13 +50,15 @@ class Layout:
 
 def book_html(job: Job) -> str:
     """The book as WeasyPrint reads it: the one-file book with the set lines, figures by file URL."""
-    return one_file_book("pdf/book.html", job.book, job.design, lambda path: path.resolve().as_uri(), lines=job.lines)
+    numbers = block_numbers(job.book)
+    return one_file_book("pdf/book.html", job.book, job.design, lambda path: path.resolve().as_uri(), lines=job.lines,
+                         block_number=lambda block: numbers[id(block)])
 
 
 def layout(job: Job) -> Layout:
     """The job's layout, made once for every PDF writer and the page map."""
     if "pdf" not in job.shared:
-        book_dir = job.book.source.parent
+        book_dir = job.book.folder or job.book.source.parent
         fetcher = LocalFetcher([book_dir, TEMPLATES, STYLES, ICC])
         source = HTML(string=book_html(job), base_url=str(book_dir), url_fetcher=fetcher)
         job.shared["pdf"] = Layout(source.render(), source, job.book.metadata.identifier)

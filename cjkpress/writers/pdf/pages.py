@@ -1,15 +1,16 @@
 """Where each printed page begins, traced from WeasyPrint's boxes back to the tree (the page map's pages).
 
-A set paragraph carries its source line (`data-line`); a heading is found by
-its id, or by the id of the section it opens; both belong to the chapter
-whose section element holds them.
+A set paragraph carries its number among its chapter's page tops
+(`data-block`, pagemap.page_tops); a heading is found by its id, or by the
+id of the section it opens; both belong to the chapter whose section
+element holds them.
 """
 
 from weasyprint import Document
 from weasyprint.formatting_structure import boxes
 
-from ...tree import Book, Subheading
-from ..pagemap import PageStart
+from ...tree import Book
+from ..pagemap import PageStart, page_tops
 from .engine import line_text
 
 HEADINGS = {f"h{level}" for level in range(1, 7)}
@@ -18,27 +19,23 @@ HEADINGS = {f"h{level}" for level in range(1, 7)}
 CHAPTER_CLASS = "chapter"  # the class of the element that holds a chapter
 
 
-def heading_lines(book: Book) -> dict[str, int]:
-    """The source line of every heading, by the id that names it in the HTML."""
-    lines = {}
-    for chapter in book.chapters:
-        lines[chapter.id] = chapter.line
-        lines.update((section.id, section.line) for section in chapter.sections)
-        lines.update((b.id, b.line) for b in chapter.blocks_in_order() if isinstance(b, Subheading))
-    return lines
+def heading_numbers(book: Book) -> dict[str, int]:
+    """The number among its chapter's page tops of every heading, by the id that names it in the HTML."""
+    return {top.id: number for chapter in book.chapters for number, top in enumerate(page_tops(chapter))
+            if getattr(top, "id", None)}
 
 
 def traced(box, headings: dict[str, int], anchor: str | None = None, chapter: str | None = None):
-    """(box, chapter id, line) of every box on a page that came from a block of the tree, in order:
-    headings, and the lines of set paragraphs (a paragraph broken by a forced line break is set as
-    several elements with the same line)."""
+    """(box, chapter id, block number) of every box on a page that came from a block of the tree, in
+    order: headings, and the lines of set paragraphs (a paragraph broken by a forced line break is set
+    as several elements with the same number)."""
     element = getattr(box, "element", None)
     if element is not None:
         anchor = element.get("id") or anchor
         if CHAPTER_CLASS in (element.get("class") or "").split():
             chapter = element.get("id")
-        if isinstance(box, boxes.LineBox) and element.get("data-line"):
-            yield box, chapter, int(element.get("data-line"))
+        if isinstance(box, boxes.LineBox) and element.get("data-block"):
+            yield box, chapter, int(element.get("data-block"))
             return
         if element.tag in HEADINGS:
             if anchor in headings:  # not a part's title: its page has no counterpart in the EPUB
@@ -55,20 +52,20 @@ def page_starts(document: Document, book: Book) -> list[PageStart]:
     Front matter (before the first chapter) has no entry: its folios are roman
     and it has no counterpart in the EPUB's chapters.
     """
-    headings = heading_lines(book)
+    headings = heading_numbers(book)
     pages = [list(traced(page._page_box, headings)) for page in document.pages]
     first_body = next(i for i, found in enumerate(pages) if found and found[0][0].element.tag == "h1")
-    consumed: dict[tuple[str, int], int] = {}  # (chapter, line) of a paragraph → characters set on earlier pages
+    consumed: dict[tuple[str, int], int] = {}  # (chapter, block) of a paragraph → characters set on earlier pages
     starts: list[tuple[str, int, int] | None] = []
     for found in pages[first_body:]:
         if not found:
             starts.append(None)
         else:
-            box, chapter, line = found[0]
-            starts.append((chapter, line, consumed.get((chapter, line), 0) if isinstance(box, boxes.LineBox) else 0))
-        for box, chapter, line in found:
+            box, chapter, block = found[0]
+            starts.append((chapter, block, consumed.get((chapter, block), 0) if isinstance(box, boxes.LineBox) else 0))
+        for box, chapter, block in found:
             if isinstance(box, boxes.LineBox):
-                consumed[chapter, line] = consumed.get((chapter, line), 0) + len(line_text(box))
+                consumed[chapter, block] = consumed.get((chapter, block), 0) + len(line_text(box))
     # Blank pages take the next start; a blank last page the previous one.
     for i in reversed(range(len(starts))):
         if starts[i] is None:
