@@ -39,7 +39,9 @@ TARGETS = {
     "EPUB size (MB)": 1.2,
     "PDF size ÷ Typst's": 1.3,
     "Markdown book ÷ white paper, same text": 1.3,
+    "mdBook project ÷ white paper, per page": 1.3,
 }
+MDBOOK_COPIES = 3  # of the seed's chapters, with code: about a hundred pages
 
 
 def run(command: list[str]) -> tuple[float, float]:
@@ -85,15 +87,22 @@ def contestants(work: Path) -> dict[str, list[str]]:
     (work / "book.md").write_text(markdown(book), encoding="utf-8")
     commands["cjkpress Markdown"] = [CJKPRESS, "build", str(work / "book.md"), "--out", str(work / "cjkpress-md"),
                                      "--formats", "pdf,epub"]
+    # An mdBook project of about a hundred pages with code, included from listings/ as mdBook books do.
+    mdbook(book, work / "mdbook", MDBOOK_COPIES)
+    commands["cjkpress mdBook"] = [CJKPRESS, "build", str(work / "mdbook"), "--out", str(work / "cjkpress-mdbook"),
+                                   "--formats", "pdf,epub"]
     if shutil.which("pandoc"):
         commands["Pandoc EPUB"] = ["pandoc", str(work / "book.md"), "-o", str(work / "pandoc.epub")]
     return commands
 
 
+def paragraph(p) -> str:
+    """A paragraph in Markdown, its run-in head as strong text."""
+    return (f"**{p.lead}**{p.text[len(p.lead):]}" if p.lead else p.text) + "\n"
+
+
 def markdown(book) -> str:
     """The book as Markdown with a YAML title block (read by cjkpress and Pandoc alike)."""
-    def paragraph(p) -> str:
-        return (f"**{p.lead}**{p.text[len(p.lead):]}" if p.lead else p.text) + "\n"
 
     parts = [f"---\ntitle: {book.metadata.title}\ndate: \"{book.metadata.date}\"\n---\n"]
     for chapter in book.chapters:
@@ -105,7 +114,35 @@ def markdown(book) -> str:
     return "\n".join(parts)
 
 
-COLD = {"cjkpress": "cjkpress", "cjkpress Markdown": "cjkpress-md"}  # cjkpress's contestants: their output folders
+def mdbook(book, folder: Path, copies: int) -> None:
+    """The book's chapters `copies` times as an mdBook project: a file a chapter, its sections
+    sub-chapters, a Rust listing included by anchor after every third paragraph."""
+    (folder / "src").mkdir(parents=True)
+    (folder / "listings").mkdir()
+    (folder / "book.toml").write_text(f'[book]\ntitle = "{book.metadata.title}"\nsrc = "src"\n', encoding="utf-8")
+    body = "".join(f'    println!("第 {i} 行：{{}}", {i} * 2);\n' for i in range(12))
+    (folder / "listings" / "main.rs").write_text(
+        f"use std::io;\n\n// ANCHOR: body\nfn main() {{\n{body}}}\n// ANCHOR_END: body\n", encoding="utf-8")
+    listing = "```rust\n# // hidden\n{{#include ../listings/main.rs:body}}\n```\n"
+
+    def text(heading: str, blocks) -> str:
+        paragraphs = [paragraph(p) for p in blocks if hasattr(p, "lead")]
+        return f"# {heading}\n\n" + "\n".join(p + (listing if i % 3 == 2 else "") for i, p in enumerate(paragraphs))
+
+    summary = ["# Summary\n"]
+    for copy in range(copies):
+        for number, chapter in enumerate(book.chapters, 1):
+            name = f"ch{copy}-{number:02d}"
+            summary.append(f"- [{chapter.heading}]({name}.md)")
+            (folder / "src" / f"{name}.md").write_text(text(chapter.heading, chapter.blocks), encoding="utf-8")
+            for k, section in enumerate(chapter.sections, 1):
+                summary.append(f"    - [{section.heading}]({name}-{k:02d}.md)")
+                (folder / "src" / f"{name}-{k:02d}.md").write_text(text(section.heading, section.blocks),
+                                                                   encoding="utf-8")
+    (folder / "src" / "SUMMARY.md").write_text("\n".join(summary) + "\n", encoding="utf-8")
+
+
+COLD = {"cjkpress": "cjkpress", "cjkpress Markdown": "cjkpress-md", "cjkpress mdBook": "cjkpress-mdbook"}
 
 
 def side_by_side(work: Path) -> dict:
@@ -122,6 +159,8 @@ def side_by_side(work: Path) -> dict:
              "WeasyPrint floor PDF": work / "floor.pdf", "Typst PDF": work / "typst.pdf",
              "Pandoc EPUB": work / "pandoc.epub"}
     results["sizes_kb"] = {name: round(path.stat().st_size / 1024) for name, path in sizes.items() if path.exists()}
+    results["pages"] = {"cjkpress": len(PdfReader(sizes["cjkpress PDF"]).pages),
+                        "cjkpress mdBook": len(PdfReader(work / "cjkpress-mdbook" / "mdbook.pdf").pages)}
     return results
 
 
@@ -175,6 +214,8 @@ def main() -> None:
         "EPUB size (MB)": seed["sizes_kb"]["cjkpress EPUB"] / 1024,
         "PDF size ÷ Typst's": seed["sizes_kb"]["cjkpress PDF"] / seed["sizes_kb"]["Typst PDF"],
         "Markdown book ÷ white paper, same text": seed["cjkpress Markdown"]["median"] / seed["cjkpress"]["median"],
+        "mdBook project ÷ white paper, per page": (seed["cjkpress mdBook"]["median"] / seed["pages"]["cjkpress mdBook"])
+        / (seed["cjkpress"]["median"] / seed["pages"]["cjkpress"]),
     }
     results["targets"] = {name: {"measured": round(value, 3), "target": TARGETS[name], "met": value <= TARGETS[name]}
                           for name, value in measured.items()}
@@ -187,9 +228,10 @@ def table(results: dict) -> str:
     seed = results["seed"]
     lines = [f"The seed, {ROUNDS} alternating runs each (median, min–max, peak memory):"]
     for name, r in seed.items():
-        if name != "sizes_kb":
+        if name not in ("sizes_kb", "pages"):
             lines.append(f"  {name:18} {r['median']:6.2f} s  ({r['min']:.2f}–{r['max']:.2f})  {r['peak_mb']:6.0f} MB")
     lines.append("  sizes: " + ", ".join(f"{name} {kb} KB" for name, kb in seed["sizes_kb"].items()))
+    lines.append("  pages: " + ", ".join(f"{name} {count}" for name, count in seed["pages"].items()))
     lines.append("Scale (copies of the seed's chapters):")
     for name, r in results["scale"].items():
         lines.append(f"  {name:4} {r['pages']:5} pages  {r['seconds']:6.2f} s  {r['peak_mb']:6.0f} MB")
