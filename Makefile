@@ -15,11 +15,12 @@ SYSTEM := $(VENV)/.system
 # face for emphasis and quotes (LXGW WenKai).
 SYSTEM_PACKAGES := fonts-noto-cjk fonts-lxgw-wenkai fonts-noto-color-emoji fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium libgs-common
 
-# Books are the folders of CONTENT holding a source.txt (a white paper), or a
-# book.yaml or Markdown files (a Markdown book); outputs go to OUT.
+# Books are the folders of CONTENT holding a source.txt (a white paper), a
+# book.yaml or Markdown files (a Markdown book), or a book.toml or SUMMARY.md
+# (an mdBook or GitBook project); outputs go to OUT.
 CONTENT ?= content
 OUT ?= build
-BOOKS := $(sort $(patsubst $(CONTENT)/%/,%,$(dir $(wildcard $(CONTENT)/*/source.txt $(CONTENT)/*/book.yaml $(CONTENT)/*/*.md))))
+BOOKS := $(sort $(patsubst $(CONTENT)/%/,%,$(dir $(wildcard $(CONTENT)/*/source.txt $(CONTENT)/*/book.yaml $(CONTENT)/*/*.md $(CONTENT)/*/book.toml $(CONTENT)/*/SUMMARY.md))))
 PDFS := $(BOOKS:%=$(OUT)/%.pdf)
 EPUBS := $(BOOKS:%=$(OUT)/%.epub)
 HTMLS := $(BOOKS:%=$(OUT)/%.html)
