@@ -83,7 +83,9 @@ def check_coverage(book: Book, design: Design, config: config_module.Config, str
         for text, line, style in texts(chapter):
             key = STYLE_KEYS[style]
             drawn = face(key, lambda: fonts.face(design, style))
-            for char in sorted({c for c in text if not c.isspace()}, key=text.index):
+            # Variation selectors and joiners draw nothing of their own.
+            for char in sorted({c for c in text if not c.isspace() and unicodedata.category(c) != "Cf"
+                                and not "\ufe00" <= c <= "\ufe0f"}, key=text.index):
                 check_character(char, drawn, fallback, symbols, key, chapter.source or book.source, line, strict)
 
 

@@ -549,8 +549,9 @@ class FileReader:
         if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
             self.book.remote_images.append((self.path, line))
             return None
-        path = inside(self.path.parent, src)
-        if path is None or not path.resolve().is_relative_to(self.folder.resolve()):
+        # `../img/a.png` may climb out of a chapter's folder, never out of the book's (a link out is refused).
+        path = None if PurePosixPath(src).is_absolute() or "\\" in src or not src else (self.path.parent / src).resolve()
+        if path is None or not path.is_relative_to(self.folder.resolve()):
             raise InputError(f"image “{src}” is outside the book folder; copy it into {self.folder}",
                              self.path, line)
         if path.suffix.lower() not in IMAGE_SUFFIXES:

@@ -25,6 +25,8 @@ class Shaper:
     @cache
     def width(self, text: str, style: str, halt: bool, kern: bool = True) -> float:
         """`kern`: as a run is drawn whole; False, as the pieces of a broken run are drawn."""
+        if not text:
+            return 0.0
         face = fonts.face(self.design, style)
         # Measured in the face that will draw it, as WeasyPrint falls back.
         font = self.font(fonts.face_for(text, face, self.fallbacks) or fonts.system_face(text) or face)

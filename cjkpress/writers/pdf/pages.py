@@ -66,8 +66,9 @@ def page_starts(document: Document, book: Book) -> list[PageStart]:
         for box, chapter, block in found:
             if isinstance(box, boxes.LineBox):
                 consumed[chapter, block] = consumed.get((chapter, block), 0) + len(line_text(box))
-    # Blank pages take the next start; a blank last page the previous one.
-    for i in reversed(range(len(starts))):
-        if starts[i] is None:
-            starts[i] = starts[i + 1] if i + 1 < len(starts) else starts[i - 1]
+    # Pages with nothing traced (blank, or all code or table) take the next start; the last ones the one before.
+    for i in reversed(range(len(starts) - 1)):
+        starts[i] = starts[i] or starts[i + 1]
+    for i in range(1, len(starts)):
+        starts[i] = starts[i] or starts[i - 1]
     return [PageStart(str(number), *start) for number, start in enumerate(starts, 1)]
