@@ -41,7 +41,7 @@ def entries(path: Path, encoding: str | None = None) -> list[Entry]:
         if node.type == "heading":
             if index == 0:
                 continue  # the summary's title
-            part = inline_text(node)
+            part = inline_text(node).strip()
         elif node.type in ("bullet_list", "ordered_list"):
             found += list_entries(node, path, 0, part)
         elif node.type == "paragraph":
@@ -61,7 +61,7 @@ def list_entries(node: SyntaxTreeNode, summary: Path, depth: int, part: str) -> 
                 if link is not None:
                     found.append(entry(link, summary, depth, True, part))
                 else:  # a title without a link, as GitBook allows: a draft
-                    found.append(Entry(inline_text(child), None, depth, True, part, line_of(child)))
+                    found.append(Entry(inline_text(child).strip(), None, depth, True, part, line_of(child)))
             elif child.type in ("bullet_list", "ordered_list"):
                 found += list_entries(child, summary, depth + 1, part)
     return found
@@ -69,12 +69,12 @@ def list_entries(node: SyntaxTreeNode, summary: Path, depth: int, part: str) -> 
 
 def entry(link: SyntaxTreeNode, summary: Path, depth: int, numbered: bool, part: str) -> Entry:
     target = unquote(str(link.attrs.get("href", "")).split("#")[0])
-    title = "".join(n.content for n in link.walk() if n.type in ("text", "code_inline"))
+    title = inline_text(link)
     return Entry(title, summary.parent / target if target else None, depth, numbered, part, line_of(link))
 
 
 def inline_text(node: SyntaxTreeNode) -> str:
-    return "".join(n.content for n in node.walk() if n.type in ("text", "code_inline")).strip()
+    return "".join(n.content for n in node.walk() if n.type in ("text", "code_inline"))
 
 
 def line_of(node: SyntaxTreeNode) -> int:
