@@ -58,6 +58,7 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         emphasis_font=config.design["emphasis_font"],
         code_font=config.design["code_font"],
         toc_depth=config.design["toc_depth"],
+        running_heads=config.design["running_heads"],
     )
     book = Book(located.slug, located.source, metadata, found.chapters, located.config, found.aliases, found.inputs,
                 located.images)

@@ -52,14 +52,19 @@ DESIGN_SCHEMA = {
     "emphasis_font": (str, "fontconfig family of emphasis and block quotes (a 楷体 face)"),
     "code_font": (str, "fontconfig family of code (a monospaced face)"),
     "toc_depth": (int, "heading levels listed in the 目录, the bookmarks and the nav (1 to 6)"),
+    "chapter_numbers": (bool, "number an mdBook project's chapters (第1章, 1.1) as its SUMMARY does"),
+    "running_heads": (str, "book (the book's title over left pages, the chapter's over right ones) "
+                           "or chapter (the chapter's, and the section's)"),
 }
+RUNNING_HEADS = ("book", "chapter")
 RUN_IN_SCHEMA = {
     "max_length": (int, "the longest lead sentence, in characters"),
     "include": (list, "lead sentences always set as run-in heads"),
     "exclude": (list, "lead sentences never set as run-in heads"),
 }
 DEFAULT_DESIGN = {"page_size": "16开", "body_font": "Noto Serif CJK SC", "heading_font": "Noto Sans CJK SC",
-                  "fallback_font": "", "emphasis_font": "LXGW WenKai", "code_font": "Noto Sans Mono CJK SC", "toc_depth": 2}
+                  "fallback_font": "", "emphasis_font": "LXGW WenKai", "code_font": "Noto Sans Mono CJK SC", "toc_depth": 2,
+                  "chapter_numbers": False, "running_heads": "book"}
 
 
 @dataclass
@@ -108,7 +113,7 @@ def check_keys(mapping: dict, schema: dict, config: Config, prefix: str = "") ->
         kind, what = schema[key]
         if kind is str and isinstance(value, (datetime.date, int, float)) and not isinstance(value, bool):
             mapping[key] = value = value.isoformat() if isinstance(value, datetime.date) else str(value)
-        if not isinstance(value, kind) or isinstance(value, bool):
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise InputError(
                 f"“{name}” should be {kind.__name__} ({what}), not {type(value).__name__}",
                 config.path,
@@ -167,6 +172,9 @@ def parse(text: str, path: Path, first_line: int = 1) -> Config:
                          config.line("chapters"))
     if not 1 <= design.get("toc_depth", 2) <= 6:
         raise InputError("“design.toc_depth” should be a level from 1 to 6", path, config.line("design.toc_depth"))
+    if design.get("running_heads", "book") not in RUNNING_HEADS:
+        raise InputError(f"“design.running_heads” should be one of {', '.join(RUNNING_HEADS)}", path,
+                         config.line("design.running_heads"))
     config.values = values
     config.design.update(design)
     config.run_in = run_in

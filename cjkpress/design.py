@@ -28,6 +28,7 @@ class Design:
     font_size: float = 10.5  # pt: 五号
     line_height: float = 1.75  # times the font size
     toc_depth: int = 2  # heading levels in the 目录, the bookmarks and the nav (Markdown books)
+    running_heads: str = "book"  # over left and right pages: "book" (title, chapter) or "chapter" (chapter, section)
 
     def family(self, style: str) -> tuple[str, bool]:
         """(fontconfig family, bold) of the face text of `style` (tree.STYLES) is set in."""

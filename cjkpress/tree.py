@@ -195,6 +195,7 @@ class Subheading:
     line: int
     in_toc: bool  # listed in the 目录 (then in the bookmarks and the nav too)
     depth: int = 0  # levels below the first subheading level (Markdown's `####` under `###`: 1)
+    toc_title: str = ""  # see Chapter
 
     @property
     def heading(self) -> str:
@@ -227,6 +228,15 @@ class ListBlock:
 
 @dataclass
 class Quote:
+    blocks: list["Block"]
+    line: int
+
+
+@dataclass(eq=False)  # hashed by identity: the set lines name it
+class Listing:
+    """A figure of the source (HTML's <figure>): a code listing or an image with its file name and
+    caption, kept together on one page."""
+
     blocks: list["Block"]
     line: int
 
@@ -264,12 +274,13 @@ class Definitions:
     line: int
 
 
-Block = Paragraph | Figure | Subheading | Box | ListBlock | Quote | CodeBlock | Table | Rule | Definitions
+Block = Paragraph | Figure | Subheading | Box | ListBlock | Quote | Listing | CodeBlock | Table | Rule | Definitions
 
 
 def children(block: Block) -> list[Block]:
-    """The blocks directly inside `block`: a box's, a quote's, a list's items', a definition list's."""
-    if isinstance(block, (Box, Quote)):
+    """The blocks directly inside `block`: a box's, a quote's, a listing's, a list's items', a definition
+    list's."""
+    if isinstance(block, (Box, Quote, Listing)):
         return block.blocks
     if isinstance(block, ListBlock):
         return [b for item in block.items for b in item.blocks]
@@ -294,6 +305,7 @@ class Section:
     title: str
     line: int
     blocks: list[Block] = field(default_factory=list)
+    toc_title: str = ""  # see Chapter
 
     @property
     def heading(self) -> str:
@@ -311,6 +323,9 @@ class Chapter:
     kind: str = "chapter"  # preface, chapter, conclusion or appendix
     source: Path | None = None  # the file it was read from, for messages
     part: str = ""  # the title of the part it belongs to (an mdBook SUMMARY's part title), or ""
+    # What the 目录, the bookmarks, the nav and the running heads call it when that is not its title
+    # (an mdBook SUMMARY's entry), or "".
+    toc_title: str = ""
 
     @property
     def heading(self) -> str:
@@ -354,15 +369,22 @@ class TocEntry:
         return [self] + [entry for child in self.children for entry in child.flat()]
 
 
+def toc_heading(heading: "Chapter | Section | Subheading") -> str:
+    """What the 目录, the bookmarks, the nav and the running heads call a heading: its number and its
+    title there."""
+    return heading.number + (heading.toc_title or heading.title)
+
+
 def contents(chapters: list[Chapter]) -> list[TocEntry]:
     """Chapters, their sections, and the third-level headings the 目录 lists."""
 
     def listed(blocks) -> tuple[TocEntry, ...]:
-        return tuple(TocEntry(b.id, b.heading, b.line) for b in blocks if isinstance(b, Subheading) and b.in_toc)
+        return tuple(TocEntry(b.id, toc_heading(b), b.line) for b in blocks if isinstance(b, Subheading) and b.in_toc)
 
     return [
-        TocEntry(c.id, c.heading, c.line,
-                 listed(c.blocks) + tuple(TocEntry(s.id, s.heading, s.line, listed(s.blocks)) for s in c.sections),
+        TocEntry(c.id, toc_heading(c), c.line,
+                 listed(c.blocks) + tuple(TocEntry(s.id, toc_heading(s), s.line, listed(s.blocks))
+                                          for s in c.sections),
                  c.part)
         for c in chapters
     ]

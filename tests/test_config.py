@@ -33,6 +33,19 @@ def test_wrong_type(tmp_path):
     assert err.value.line == 3
 
 
+@pytest.mark.parametrize("text, message", [
+    ("design:\n  chapter_numbers: yes please\n", "“design.chapter_numbers” should be bool"),
+    ("design:\n  toc_depth: true\n", "“design.toc_depth” should be int"),
+    ("design:\n  running_heads: section\n", "“design.running_heads” should be one of book, chapter"),
+])
+def test_design_switches(tmp_path, text, message):
+    path = config_file(tmp_path, text)
+    with pytest.raises(InputError, match=message) as err:
+        load(path)
+    assert err.value.line == 2
+    assert load(config_file(tmp_path, "design:\n  chapter_numbers: false\n")).design["chapter_numbers"] is False
+
+
 def test_unknown_page_size(tmp_path):
     path = config_file(tmp_path, "design:\n  page_size: 64开\n")
     with pytest.raises(InputError, match="unknown page size “64开”") as err:

@@ -14,9 +14,10 @@ from pypdf import PdfReader
 
 import ace
 from cjkpress.book import load
+from cjkpress.design import grid
 from cjkpress.errors import InputError
 from cjkpress.preflight import check
-from cjkpress.tree import Code, Emphasis, Paragraph
+from cjkpress.tree import Code, CodeBlock, Emphasis, Figure, Listing, Paragraph, Subheading
 from conftest import ROOT, laid_out, write
 from test_markdown import XHTML, of
 from test_cli import cjkpress
@@ -48,10 +49,15 @@ def text(pdf):
 
 def test_summary_gives_the_chapters_their_order_and_parts(job):
     book = job.book
-    assert [c.title for c in book.chapters] == ["前言", "开始", "代码与清单", "后记"]
+    # A chapter's own heading is its title on the page; SUMMARY's names it in the 目录.
+    assert [c.title for c in book.chapters] == ["前言", "从这里开始", "代码与清单", "后记"]
+    assert [e.heading for e in book.contents()] == ["前言", "第1章　开始", "第2章　代码与清单", "后记"]
     assert [c.part for c in book.chapters] == PARTS
-    # A sub-chapter's `#` is a section of its parent; its `##` a subheading.
-    assert [s.title for s in book.chapters[1].sections] == ["安装"]
+    # A sub-chapter's `#` is a section of its parent, numbered as mdBook numbers it; its `##` a subheading,
+    # and so is a sub-sub-chapter's `#`, where its parent's text stops.
+    assert [s.heading for s in book.chapters[1].sections] == ["1.1　安装"]
+    assert [(b.heading, b.toc_title) for b in book.chapters[1].sections[0].blocks if isinstance(b, Subheading)] == \
+        [("安装的步骤", ""), ("1.1.1　检查安装的版本", "检查版本")]
     assert book.metadata.title == "小书：mdBook 的样子" and book.metadata.creator == "甲作者、乙译者"
     assert book.metadata.language == "zh-Hans"
     assert PROJECT / "listings" / "hello.rs" in book.files() and PROJECT / "book.toml" in book.files()
@@ -60,7 +66,7 @@ def test_summary_gives_the_chapters_their_order_and_parts(job):
 def test_bookmarks_and_nav_follow_summary_with_its_parts(pdf, epub):
     outline = PdfReader(pdf).outline
     titles = [item.title if not isinstance(item, list) else [i.title for i in item] for item in outline]
-    assert titles == ["前言", "第一部分　入门", "开始", ["安装"], "第二部分　代码", "代码与清单", "后记"]
+    assert titles == ["前言", "第一部分　入门", "第1章　开始", ["1.1　安装"], "第二部分　代码", "第2章　代码与清单", "后记"]
     with zipfile.ZipFile(epub) as z:
         nav = etree.fromstring(z.read("EPUB/nav.xhtml"))
     toc = nav.xpath("//x:nav[@epub:type='toc']/x:ol", namespaces=XHTML)[0]
@@ -68,7 +74,8 @@ def test_bookmarks_and_nav_follow_summary_with_its_parts(pdf, epub):
            for li in toc.iterfind("x:li", XHTML)]
     assert top == ["前言", "第一部分　入门", "第二部分　代码", "后记"]
     parts = toc.xpath("x:li[x:span]", namespaces=XHTML)
-    assert [[a.text for a in li.xpath("x:ol/x:li/x:a", namespaces=XHTML)] for li in parts] == [["开始"], ["代码与清单"]]
+    assert [[a.text for a in li.xpath("x:ol/x:li/x:a", namespaces=XHTML)] for li in parts] == \
+        [["第1章　开始"], ["第2章　代码与清单"]]
 
 
 def test_included_lines_are_printed_and_hidden_ones_are_not(text):
@@ -80,10 +87,20 @@ def test_included_lines_are_printed_and_hidden_ones_are_not(text):
     assert text.count("fnmain()") == 1  # the second block's `# fn main() {` is rustdoc's hidden line
 
 
+def test_every_line_of_code_is_printed(job, text):
+    """Whatever Pygments makes of a language (a console session's lexer gave nothing of a last line
+    without its newline), every line of every code block is in the PDF's text."""
+    code = [b for c in job.book.chapters for b in c.blocks_in_order() if isinstance(b, CodeBlock)]
+    assert any(b.language == "console" for b in code)
+    for block in code:
+        for line in block.text.splitlines():
+            assert re.sub(r"\s+", "", line) in text, line
+
+
 def test_a_listing_has_its_file_name_and_its_caption_in_markdown(job, pdf):
     blocks = [b for c in job.book.chapters for b in c.blocks_in_order()]
     (label,) = [p for p in of(blocks, Paragraph) if p.role == "label"]
-    (caption,) = [p for p in of(blocks, Paragraph) if p.role == "caption"]
+    caption = [p for p in of(blocks, Paragraph) if p.role == "caption"][-1]
     assert label.text == "文件名：src/main.rs"
     assert caption.text == "示例 2-1：在 main 中打印一行问候"
     assert Code("main") in caption.content and any(isinstance(n, Emphasis) for n in caption.content)
@@ -101,13 +118,14 @@ def test_a_listing_has_its_file_name_and_its_caption_in_markdown(job, pdf):
 def test_links_between_chapters_reach_their_headings(job, pdf, epub):
     internal = sum(1 for page in PdfReader(pdf).pages for a in page.get("/Annots") or []
                    if "/Dest" in a.get_object() or "/D" in (a.get_object().get("/A") or {}))
-    assert internal >= 4 + len(job.book.contents())  # 3 in the preface, 1 back from 安装, and the 目录's
+    # 3 in the preface, 1 back from 安装, 2 in the afterword, and the 目录's
+    assert internal >= 6 + len(job.book.contents())
     with zipfile.ZipFile(epub) as z:
         documents = {name: etree.fromstring(z.read(name)) for name in z.namelist() if name.startswith("EPUB/text/ch")}
     ids = {(name.rsplit("/", 1)[1], e.get("id")) for name, d in documents.items() for e in d.iter() if e.get("id")}
     hrefs = [a.get("href") for d in documents.values() for a in d.iterfind(".//x:a", XHTML)
              if a.get("href") and not a.get("href").startswith(("http", "#ref-", "#note-"))]
-    assert len(hrefs) == 4
+    assert len(hrefs) == 6
     for name, d in documents.items():
         for a in d.iterfind(".//x:a", XHTML):
             if a.get("href") in hrefs:  # "#id" within the document, "ch-2.xhtml#id" in another
@@ -116,6 +134,47 @@ def test_links_between_chapters_reach_their_headings(job, pdf, epub):
     install = job.book.chapters[1].sections[0]
     steps = next(b for b in install.blocks if getattr(b, "title", "") == "安装的步骤")
     assert any(href.endswith(f"#{steps.id}") for href in hrefs)  # `ch01-01-install.md#安装的步骤`
+    check = next(b for b in install.blocks if getattr(b, "title", "") == "检查安装的版本")
+    assert hrefs[-2:] == [f"ch-2.xhtml#{check.id}", f"ch-2.xhtml#{install.id}"]  # `check/`, `[安装][install]`
+
+
+def test_figures_of_the_source_are_kept_whole(job, pdf):
+    """A <figure> of blocks is a listing, on one page; one of an <img> and a caption is a figure; an
+    image file that is not what its name says is left out (with a warning, see below)."""
+    blocks = [b for c in job.book.chapters for b in c.blocks_in_order()]
+    listings = of(blocks, Listing)
+    assert [[type(b).__name__ for b in listing.blocks] for listing in listings] == \
+        [["CodeBlock", "Paragraph"], ["Paragraph", "CodeBlock", "Paragraph"]]
+    assert [job.lines[listing] for listing in listings] == [False, True]  # 86 lines do not fit on a page
+    figures = of(blocks, Figure)
+    assert [(f.path.name if f.path else None, f.caption) for f in figures] == \
+        [("mark.svg", "图 1：装好以后的标记"), (None, "一张没有存好的照片")]
+    with pdfplumber.open(pdf) as document:
+        pages = ["".join(c["text"] for c in page.chars) for page in document.pages]
+        # The SVG is drawn as paths: one red disc (#a61c1c) in the book.
+        discs = [c for page in document.pages for c in page.curves
+                 if c.get("non_stroking_color") == pytest.approx((0.651, 0.110, 0.110), abs=0.002)]
+        assert len(discs) == 1 and discs[0]["width"] == pytest.approx(50 * 0.75, abs=0.5)
+    (page,) = [p for p in pages if "文件名：src/main.rs" in p]
+    assert "示例 2-1" in page and 'println!("你好，世界！");' in page
+    # Too long for a page (86 lines of output), 示例 1-1 starts where the text before it ends.
+    (start,) = [i for i, p in enumerate(pages) if "Updatingcrates.ioindex" in p.replace(" ", "")]
+    (end,) = [i for i, p in enumerate(pages) if "Installed package" in p]
+    assert "它先下载" in pages[start] and end > start and "示例 1-1" in pages[end]
+
+
+def test_running_heads_name_the_chapter_and_the_section(job, pdf):
+    """design.running_heads is "chapter" for mdBook projects: over a left page the chapter, over a right
+    one the section, as the 目录 names them; a chapter's opening page has none."""
+    top = grid(job.design).margin_top - 2
+    with pdfplumber.open(pdf) as document:
+        heads = {i: page.within_bbox((0, 0, page.width, top)).extract_text().replace(" ", "")
+                 for i, page in enumerate(document.pages, 1) if page.within_bbox((0, 0, page.width, top)).chars}
+        starts = [i for i, page in enumerate(document.pages, 1) if "从这里开始" in page.extract_text()]
+    first = starts[0]
+    assert first % 2 == 1 and first not in heads
+    assert [heads[i] for i in range(first + 1, first + 4)] == ["第1章开始", "1.1安装", "第1章开始"]
+    assert all(heads[i] in ("前言", "第1章开始", "1.1安装", "第2章代码与清单", "后记") for i in heads)
 
 
 def test_the_outputs_pass_the_checks(pdf, epub, tmp_path):
@@ -130,9 +189,19 @@ def test_what_is_left_out_is_said_once(tmp_path):
     run = cjkpress("build", PROJECT, "--out", tmp_path, "--formats", "html")
     assert run.returncode == 0, run.stderr
     warnings = [line.split(": ", 1)[1] for line in run.stderr.splitlines() if line.startswith("WARNING")]
-    assert warnings == [f"{PROJECT}/src/SUMMARY.md:9: draft chapter “尚未写成的一章” (no file) left out",
+    assert warnings == [f"{PROJECT}/src/SUMMARY.md:10: draft chapter “尚未写成的一章” (no file) left out",
+                        f"{PROJECT}/src/afterword.md:7: image img/photo.png is not a PNG file, whatever its name says; "
+                        "the figure is left out",
                         f"{PROJECT}/src/ch01.md:5: 1 link to Markdown files that are not chapters of the book "
                         "(the first to “old-draft.md”) printed as text"]
+
+
+def test_book_yaml_beside_book_toml_turns_the_numbers_and_heads_off(tmp_path):
+    project = broken(tmp_path, "src/ch01.md", "", "")
+    (project / "book.yaml").write_text("design:\n  chapter_numbers: false\n  running_heads: book\n", encoding="utf-8")
+    book, design = load(project)
+    assert [e.heading for e in book.contents()] == ["前言", "开始", "代码与清单", "后记"]
+    assert [s.heading for s in book.chapters[1].sections] == ["安装"] and design.running_heads == "book"
 
 
 def broken(tmp_path, file: str, old: str, new: str):
@@ -145,7 +214,7 @@ def broken(tmp_path, file: str, old: str, new: str):
 
 
 @pytest.mark.parametrize("file, old, new, where, message", [
-    ("src/SUMMARY.md", "(ch02.md)", "(ch09.md)", ("src/SUMMARY.md", 13), "names “ch09.md”, which does not exist"),
+    ("src/SUMMARY.md", "(ch02.md)", "(ch09.md)", ("src/SUMMARY.md", 14), "names “ch09.md”, which does not exist"),
     ("src/ch02.md", "Cargo.toml:2:3", "Missing.toml", ("src/ch02.md", 30), "there is no such file"),
     ("src/ch02.md", "../listings/Cargo.toml:2:3", "../../../etc/hostname", ("src/ch02.md", 30),
      "outside the project folder"),

@@ -33,7 +33,7 @@ from ..config import Config
 from ..errors import InputError
 from ..tree import (
     STYLED_TAGS, Block, Chapter, CodeBlock, Code, Definitions, Emphasis, Figure, Image, Inline, LineBreak, Link,
-    ListBlock, ListItem, Note, NoteRef, Paragraph, Quote, Rule, Section, Strikethrough, Strong, Styled, Subheading,
+    ListBlock, ListItem, Listing, Note, NoteRef, Paragraph, Quote, Rule, Section, Strikethrough, Strong, Styled, Subheading,
     Table, Text, plain,
 )
 from .manuscript import Located, Manuscript
@@ -48,6 +48,7 @@ HEADING_ID = re.compile(r"\s*\{#([A-Za-z][\w.:-]*)\}\s*$")
 HTML_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9]*)\b([^>]*?)(/?)>$", re.S)
 HTML_ATTRIBUTE = re.compile(r"""([A-Za-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 # Raw HTML that only wraps what cjkpress reads anyway: left out without a word.
+FIGURE_START = re.compile(r"<figure\b[^>]*>", re.I)  # alone in its HTML block: the figure's blocks follow
 WRAPPERS = {"figure", "details", "div", "p", "center", "a"}
 LABEL_CLASSES = {"file-name", "filename"}  # <span class="file-name">: a code listing's file name
 # Raw HTML for what Markdown writes otherwise: read as the same nodes.
@@ -55,6 +56,10 @@ MARKUP_TAGS = {"em": Emphasis, "i": Emphasis, "strong": Strong, "b": Strong, "co
                "s": Strikethrough}
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+# What an image file's first bytes are, by its suffix: a file named .png that holds something else
+# (a web page saved in its place, a GIF) is no figure.
+IMAGE_MAGIC = {".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",), ".svg": (b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE svg")}
+INDEX_FILES = ("README.md", "index.md")
 MAX_DEPTH = 16  # lists and quotes nested deeper are a mistake, not a book
 # ①…⑳ then ㉑…㊿: a chapter's note marks, as Chinese books number them.
 MARKS = [chr(c) for c in range(0x2460, 0x2474)] + [chr(c) for c in range(0x3251, 0x3260)] + \
@@ -167,13 +172,14 @@ class BookReader:
         self.read_text(path, decode(path.read_bytes(), path, encoding))
 
     def read_text(self, path: Path, text: str, lines: list[int] | None = None, depth: int = 0,
-                  title: str = "", part: str = "") -> None:
+                  title: str = "", part: str = "", number: str = "") -> None:
         """A chapter file's `text`: `lines` maps its lines to the file's (after includes); at `depth` 1,
-        2… a sub-chapter, whose `#` is a section of the chapter before; `title` names a chapter that has
-        no heading; its chapters belong to the `part` of that title."""
+        2… a sub-chapter, whose `#` is a section of the chapter before. `title` and `number` are the
+        file's entry in a list of chapters: `title` names its heading in the 目录 (and titles it when it
+        has none), `number` numbers it; its chapters belong to the `part` of that list."""
         root = SyntaxTreeNode(parser().parse(text))
         before = len(self.chapters)
-        FileReader(self, path, root, lines, depth, title).read()
+        FileReader(self, path, root, lines, depth, title, number).read()
         for chapter in self.chapters[before:]:
             chapter.part = part
         if self.chapters:
@@ -256,14 +262,13 @@ class FileReader:
     """One Markdown file → chapters of the book (one, or several in a one-file book)."""
 
     def __init__(self, book: BookReader, path: Path, root: SyntaxTreeNode, lines: list[int] | None = None,
-                 depth: int = 0, title: str = ""):
-        self.book, self.path, self.root, self.lines, self.title = book, path, root, lines, title
+                 depth: int = 0, title: str = "", number: str = ""):
+        self.book, self.path, self.root, self.lines = book, path, root, lines
+        self.depth, self.title, self.number = depth, title, number  # the file's entry: see BookReader.read_text
+        self.numbered = False  # whether the entry's own heading has come (it takes the number)
         self.folder = book.located.images
         self.container: list[Block] | None = None
         self.here = book.chapters[-1].id if book.chapters else ""  # the id of the heading the text is under
-        if depth and book.chapters:  # a sub-chapter goes on where its parent's text stopped
-            chapter = book.chapters[-1]
-            self.container = chapter.sections[-1].blocks if chapter.sections else chapter.blocks
         self.level = 0  # of the last heading, to warn of a skipped level
         self.marks: dict[int, Note] = {}  # footnote (markdown-it's id: `[^label]` or inline `^[…]`) → its note
         self.definitions = {n.meta["id"]: n for n in root.walk() if n.type == "footnote"}
@@ -281,22 +286,31 @@ class FileReader:
         return self.lines[min(line, len(self.lines)) - 1] if self.lines else line
 
     def read(self) -> None:
+        listing = None  # an open <figure>: the blocks up to its </figure> are kept together
         for node in self.root.children:
+            html = node.content.strip() if node.type == "html_block" else ""
             if node.type in ("front_matter", "footnote_block"):
                 continue
-            if node.type == "heading":
-                self.heading(node)
+            if FIGURE_START.fullmatch(html) or html == "</figure>" or node.type == "heading":
+                if listing is not None and listing.blocks:
+                    self.current().append(listing)
+                listing = Listing([], self.line(node)) if FIGURE_START.fullmatch(html) else None
+                if node.type == "heading":
+                    self.heading(node)
             else:
-                for block in self.blocks([node]):
-                    self.current().append(block)
+                (listing.blocks if listing is not None else self.current()).extend(self.blocks([node]))
+        if listing is not None and listing.blocks:
+            self.current().append(listing)
         if self.container is None:  # a file with no heading at all
             self.current()
 
     def current(self) -> list[Block]:
+        """Where text goes: under the last heading, or under the file's entry's heading, made from its
+        title when the file's text comes before any heading of its own."""
         if self.container is None:
             if not self.title:
                 log.warning("%s:1: no # heading; the chapter is titled after its file", self.path)
-            self.start_chapter(self.title or self.path.stem, None, 1)
+            self.add_heading(self.depth + 1, self.title or self.path.stem, None, 1)
         return self.container
 
     def heading(self, node: SyntaxTreeNode) -> None:
@@ -312,33 +326,42 @@ class FileReader:
             log.warning("%s:%d: heading level %d follows level %d; a level is skipped", self.path, line,
                         level + self.shift, self.level + self.shift)
         self.level = level
+        if self.container is None and level != self.depth + 1:
+            self.current()  # a deeper heading first: under the entry's
+        self.add_heading(level, title, wanted, line)
+
+    def add_heading(self, level: int, title: str, wanted: str | None, line: int) -> None:
+        """A chapter (level 1), a section (2) or a subheading; the first at the file's entry's level is
+        the entry's heading: it takes the entry's number, and its title in the 目录."""
+        own = not self.numbered and level == self.depth + 1
+        number, toc_title = (self.number, self.title if self.title != title else "") if own else ("", "")
+        self.numbered = self.numbered or own
         book = self.book
-        if level == 1:
-            self.start_chapter(title, wanted, line)
+        if level == 1 or not book.chapters:
+            self.start_chapter(title, wanted, line, number, toc_title)
         elif level == 2:
-            chapter = book.chapters[-1] if book.chapters and self.container is not None else None
-            if chapter is None:
-                self.current()
-                chapter = book.chapters[-1]
+            chapter = book.chapters[-1]
             made = f"{chapter.id}-{len(chapter.sections) + 1}"
-            chapter.sections.append(Section(book.new_id(wanted, made, self.path, line), "", title, line))
+            chapter.sections.append(Section(book.new_id(wanted, made, self.path, line), number, title, line,
+                                            toc_title=toc_title))
             book.alias(self.path, title, chapter.sections[-1].id, wanted)
             self.here = chapter.sections[-1].id
             self.container = chapter.sections[-1].blocks
         else:
-            container = self.current()
-            parent = book.chapters[-1].sections[-1].id if book.chapters[-1].sections else book.chapters[-1].id
-            count = sum(isinstance(b, Subheading) for b in container) + 1
-            made = f"{parent}-h-{count}"
-            ident = book.new_id(wanted, made, self.path, line)
+            chapter = book.chapters[-1]
+            if self.container is None:  # a sub-chapter's heading: where its parent's text stopped
+                self.container = chapter.sections[-1].blocks if chapter.sections else chapter.blocks
+            parent = chapter.sections[-1].id if chapter.sections else chapter.id
+            count = sum(isinstance(b, Subheading) for b in self.container) + 1
+            ident = book.new_id(wanted, f"{parent}-h-{count}", self.path, line)
             book.alias(self.path, title, ident, wanted)
-            container.append(Subheading(ident, "", title, line, in_toc=level <= book.config.design["toc_depth"],
-                                        depth=min(level, 6) - 3))
+            self.container.append(Subheading(ident, number, title, line, in_toc=level <= book.config.design["toc_depth"],
+                                             depth=min(level, 6) - 3, toc_title=toc_title))
 
-    def start_chapter(self, title: str, wanted: str | None, line: int) -> None:
+    def start_chapter(self, title: str, wanted: str | None, line: int, number: str = "", toc_title: str = "") -> None:
         book = self.book
         ident = book.new_id(wanted, f"ch-{len(book.chapters) + 1}", self.path, line)
-        book.chapters.append(Chapter(ident, "", title, line, source=self.path))
+        book.chapters.append(Chapter(ident, number, title, line, source=self.path, toc_title=toc_title))
         book.alias(self.path, title, ident, wanted)
         self.here = ident
         self.container = book.chapters[-1].blocks
@@ -410,10 +433,13 @@ class FileReader:
             return [Paragraph(content, line, role="caption")] if content else []
         if summary := re.search(r"<summary[^>]*>(.*?)</summary>", html, re.S):
             return [Paragraph((Strong(self.markdown_inline(summary.group(1))),), line)]
-        if image := re.fullmatch(r"<img\b([^>]*?)/?>", html, re.S):
+        whole = re.fullmatch(r"<figure\b[^>]*>\s*<img\b([^>]*?)/?>\s*(?:<figcaption[^>]*>(.*?)</figcaption>)?\s*</figure>",
+                             html, re.S)
+        if image := whole or re.fullmatch(r"<img\b([^>]*?)/?>", html, re.S):
             values = attributes(image.group(1))
+            caption = plain(self.markdown_inline(whole.group(2))) if whole and whole.group(2) else ""
             return [Figure(self.image_path(values.get("src", ""), line), values.get("alt", ""), line,
-                           values.get("alt", ""))]
+                           caption or values.get("alt", ""))]
         tags = [(m.group(1), m.group(2).lower()) for m in re.finditer(r"<(/?)([A-Za-z][A-Za-z0-9]*)", html)]
         if tags and all(name in WRAPPERS for _, name in tags) and not re.sub(r"<[^>]*>", "", html).strip():
             return []
@@ -532,6 +558,9 @@ class FileReader:
         # mdBook's pages are .html: a link to one is a link to its chapter file.
         file = re.sub(r"\.html?$", ".md", file, flags=re.I) if not file.lower().endswith(SUFFIXES) else file
         resolved = (self.path.parent / file).resolve()
+        if file and resolved.is_dir():  # a folder's page: its README.md (mdBook, GitBook) or index.md
+            resolved = next((resolved / name for name in INDEX_FILES if (resolved / name) in self.book.chapter_files),
+                            resolved)
         if resolved in self.book.chapter_files:  # another chapter of the book
             key = self.book.file_key(resolved) + (f"#{fragment}" if fragment else "")
             self.book.links.append((self.path, line, key))
@@ -558,6 +587,12 @@ class FileReader:
             raise InputError(f"image “{src}” is not PNG, JPEG or SVG; convert it", self.path, line)
         if not path.is_file():
             log.warning("%s:%d: image %s is not there; the figure is left out", self.path, line, src)
+            return None
+        with path.open("rb") as file:
+            head = file.read(256).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not head.startswith(IMAGE_MAGIC[path.suffix.lower()]):
+            log.warning("%s:%d: image %s is not a %s file, whatever its name says; the figure is left out", self.path,
+                        line, src, path.suffix[1:].upper())
             return None
         return path
 

@@ -94,8 +94,12 @@ def configure(located: Located, encoding: str | None = None) -> Config:
         if value and isinstance(value, str):
             config.values.setdefault(key, value)
     # Books of the web quote every script: what the CJK faces lack is drawn, with a warning, not refused.
-    if "design.fallback_font" not in config.lines:
-        config.design["fallback_font"] = FALLBACK_FONT
+    # They number their chapters as mdBook does (GitBook does not), and have sections worth a running head.
+    defaults = {"fallback_font": FALLBACK_FONT, "chapter_numbers": (located.images / TOML).is_file(),
+                "running_heads": "chapter"}
+    for key, value in defaults.items():
+        if f"design.{key}" not in config.lines:
+            config.design[key] = value
     return config
 
 
@@ -113,11 +117,19 @@ def read(located: Located, config: Config, encoding: str | None = None) -> Manus
         seen.add(file)
         text = decode(entry.path.read_bytes(), entry.path, encoding)
         done = preprocess(text, entry.path, project, encoding)
-        book.read_text(entry.path, done.text, done.lines, entry.depth, entry.title, entry.part)
+        number = chapter_number(entry.number) if config.design["chapter_numbers"] else ""
+        book.read_text(entry.path, done.text, done.lines, entry.depth, entry.title, entry.part, number)
         inputs += done.files
     manuscript = book.finish()
     manuscript.inputs = sorted(set(inputs))
     return manuscript
+
+
+def chapter_number(number: tuple[int, ...]) -> str:
+    """How a Chinese book prints mdBook's numbers: 第3章 for a chapter, 3.1 for a sub-chapter."""
+    if not number:
+        return ""
+    return f"第{number[0]}章\u3000" if len(number) == 1 else ".".join(map(str, number)) + "\u3000"
 
 
 def book_entries(located: Located, encoding: str | None) -> list[Entry]:

@@ -9,9 +9,11 @@
   after it.
 - `---` separates; nothing of it is printed.
 - An entry with an empty link, `[标题]()`, is a draft: it has no file.
+- Numbered chapters are numbered as mdBook numbers them, 1, 1.1, 1.2, 2…, on
+  across parts; but a draft takes no number: the printed book has no gap.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -30,6 +32,7 @@ class Entry:
     numbered: bool  # a numbered chapter, not a prefix or suffix one
     part: str  # the part title it stands under, or ""
     line: int
+    number: tuple[int, ...] = ()  # a numbered chapter's: (3,) for chapter 3, (3, 1) for its first sub-chapter
 
 
 def entries(path: Path, encoding: str | None = None) -> list[Entry]:
@@ -49,7 +52,21 @@ def entries(path: Path, encoding: str | None = None) -> list[Entry]:
             found += [entry(link, path, 0, False, "") for link in node.walk() if link.type == "link"]
     if not found:
         raise InputError("SUMMARY.md lists no chapter; list the chapter files as [标题](file.md)", path, 1)
-    return found
+    return numbered(found)
+
+
+def numbered(found: list[Entry]) -> list[Entry]:
+    """The entries with their numbers: each numbered entry one more than the last at its depth."""
+    counters: list[int] = []
+    result = []
+    for item in found:
+        if item.numbered and item.path is not None:
+            counters = counters[: item.depth + 1]
+            counters += [0] * (item.depth + 1 - len(counters))
+            counters[item.depth] += 1
+            item = replace(item, number=tuple(counters))
+        result.append(item)
+    return result
 
 
 def list_entries(node: SyntaxTreeNode, summary: Path, depth: int, part: str) -> list[Entry]:

@@ -14,18 +14,30 @@ their measure too (code.py).
 from dataclasses import dataclass, replace
 
 from ..design import Design, grid
-from ..tree import Book, Box, CodeBlock, Definitions, ListBlock, Note, Paragraph, Quote, Table
-from .code import CodeLine, set_code
+from ..tree import Book, Box, CodeBlock, Definitions, ListBlock, Listing, Note, Paragraph, Quote, Table
+from .code import CodeLine, SetCode, set_code
 from .setter import Segment, Setter
 from .shaper import Shaper
 from .table import SetTable, set_table
 
 # A paragraph or a note → its parts (more than one after a forced line break) → their lines → the runs
-# of each line; a code block → its lines; a table → its columns and cells.
-SetLines = dict[Paragraph | Note | CodeBlock | Table, list[list[list[Segment]]] | list[CodeLine] | SetTable]
+# of each line; a code block → its lines; a table → its columns and cells; a listing → whether it is kept
+# on one page.
+SetLines = dict[Paragraph | Note | CodeBlock | Table | Listing, list[list[list[Segment]]] | SetCode | SetTable | bool]
 NOTE_MARK_SPACE = "\u2002"  # an en space between a footnote's mark and its text (print.css)
 CODE_PADDING = 2  # columns: the half em of code face on either side of a code block
 LIST_INDENT = 2  # em a list, a quote or a definition is set in from the text around it
+SHORT_CODE = 1 / 4  # of a page's lines: a code block no longer is not broken across pages
+
+
+def fits_on_a_page(listing: Listing, lines: SetLines, page_lines: int) -> bool:
+    """Whether a listing (its code with its file name and caption) fits on a page, so is kept on one; a
+    longer one breaks where the page ends rather than leave a page empty. A code block takes its lines
+    and a line of margins; anything but code and text counts as a page."""
+    count = sum(len(lines[b].lines) + 1 if isinstance(b, CodeBlock) else
+                sum(len(piece) for piece in lines[b]) if isinstance(b, Paragraph) else page_lines
+                for b in listing.blocks)
+    return count <= page_lines
 
 
 @dataclass(frozen=True)
@@ -58,12 +70,16 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
                     lines[note] = notes.pieces(note.content)
             elif isinstance(block, CodeBlock):
                 width = int(place.measure * layout.font_size / (layout.code_size / 2)) - CODE_PADDING
-                lines[block] = set_code(block, width)
+                code = set_code(block, width)
+                lines[block] = SetCode(code, whole=len(code) <= layout.lines * SHORT_CODE)
             elif isinstance(block, Table):
                 cells = Setter(shaper, 0, indent=0, style=place.style), Setter(shaper, 0, indent=0, style="strong")
                 lines[block] = set_table(block, *cells, place.measure * small)
             elif isinstance(block, Box):
                 walk(block.blocks, place)
+            elif isinstance(block, Listing):
+                walk(block.blocks, place)
+                lines[block] = fits_on_a_page(block, lines, layout.lines)
             elif isinstance(block, ListBlock):
                 for item in block.items:
                     walk(item.blocks, replace(place, measure=place.measure - LIST_INDENT, indent=0))
@@ -79,4 +95,4 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
     return lines
 
 
-__all__ = ["LIST_INDENT", "CodeLine", "SetLines", "SetTable", "Segment", "Setter", "Shaper", "set_paragraphs"]
+__all__ = ["LIST_INDENT", "CodeLine", "SetCode", "SetLines", "SetTable", "Segment", "Setter", "Shaper", "set_paragraphs"]

@@ -31,6 +31,12 @@ class CodeLine:
     continued: bool = False  # the rest of the source line above
 
 
+@dataclass(frozen=True)
+class SetCode:
+    lines: list[CodeLine]
+    whole: bool  # kept on one page (typeset.kept_whole)
+
+
 def kind(token) -> str:
     return next((name for parent, name in KINDS if token in parent), "")
 
@@ -38,7 +44,7 @@ def kind(token) -> str:
 @cache
 def lexer(language: str):
     try:
-        return get_lexer_by_name(language, stripnl=False, ensurenl=False) if language else None
+        return get_lexer_by_name(language, stripnl=False) if language else None
     except ClassNotFound:
         return None
 
@@ -48,9 +54,13 @@ def columns(char: str) -> int:
 
 
 def tokens(block: CodeBlock) -> list[list[tuple[str, str]]]:
-    """Each source line's (class, text) runs; plain text for a language Pygments does not know."""
+    """Each source line's (class, text) runs; plain text for a language Pygments does not know, or whose
+    lexer does not give the text back whole (a console session's lexer gives nothing of a last line
+    without its newline, so the text is lexed with one)."""
     found = lexer(block.language)
-    runs = [(kind(token), text) for token, text in lex(block.text, found)] if found else [("", block.text)]
+    runs = [(kind(token), text) for token, text in lex(block.text + "\n", found)] if found else []
+    if "".join(text for _, text in runs)[: len(block.text)] != block.text:
+        runs = [("", block.text)]
     lines: list[list[tuple[str, str]]] = [[]]
     for name, text in runs:
         for k, part in enumerate(text.split("\n")):
@@ -96,4 +106,4 @@ def merged(chars: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return runs
 
 
-__all__ = ["CodeLine", "set_code"]
+__all__ = ["CodeLine", "SetCode", "set_code"]

@@ -13,14 +13,14 @@ from markupsafe import Markup
 
 from ..design import Design, grid
 from ..tree import (Book, Box, Code, CodeBlock, Definitions, Emphasis, Figure, Image, LineBreak, Link, ListBlock,
-                    NoteRef, Paragraph, Quote, Rule, Strikethrough, Strong, Styled, Subheading, Table)
+                    Listing, NoteRef, Paragraph, Quote, Rule, Strikethrough, Strong, Styled, Subheading, Table, toc_heading)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "templates"
 STYLES = ROOT / "styles"
 # The node types templates tell apart: `{% if b is paragraph %}`.
 NODE_TESTS = {"paragraph": Paragraph, "figure": Figure, "subheading": Subheading, "box": Box, "list_block": ListBlock,
-              "quote": Quote, "code_block": CodeBlock, "table": Table, "rule": Rule, "definitions": Definitions,
+              "quote": Quote, "listing": Listing, "code_block": CodeBlock, "table": Table, "rule": Rule, "definitions": Definitions,
               "strong": Strong, "emphasis": Emphasis, "strikethrough": Strikethrough, "styled": Styled,
               "code": Code, "link": Link, "line_break": LineBreak, "image": Image, "note_ref": NoteRef}
 
@@ -42,6 +42,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["css_string"] = css_string
+    env.filters["toc_heading"] = toc_heading
     for name, node_type in NODE_TESTS.items():
         env.tests[name] = lambda node, node_type=node_type: isinstance(node, node_type)
     return env
