@@ -81,39 +81,49 @@ def check_coverage(book: Book, design: Design, config: config_module.Config, str
     fallback = face("fallback_font", lambda: fonts.fallback(design))
     symbols = fonts.symbols()
     for chapter in book.chapters:
+        path = chapter.source or book.source
+        # (line, face, what becomes of them) → the characters: one warning a line, however many letters
+        # of some other script it quotes.
+        missing: dict[tuple[int, str, str], list[str]] = {}
         for text, line, style in texts(chapter):
             key = STYLE_KEYS[style]
             drawn = face(key, lambda: fonts.face(design, style))
             # Variation selectors and joiners draw nothing of their own.
             for char in sorted({c for c in text if not c.isspace() and unicodedata.category(c) != "Cf"
                                 and not "\ufe00" <= c <= "\ufe0f"}, key=text.index):
-                check_character(char, drawn, fallback, symbols, key, chapter.source or book.source, line, strict)
+                fate = fate_of(char, drawn, fallback, symbols, key, path, line, strict)
+                chars = missing.setdefault((line, drawn.family, fate), []) if fate else []
+                if fate and char not in chars:
+                    chars.append(char)
+        for (line, family, fate), chars in missing.items():
+            log.warning("%s:%d: %s not in the font %s%s", path, line, named(chars), family, fate)
 
 
-def check_character(char: str, face: fonts.Face, fallback: fonts.Face | None, symbols: fonts.Face | None,
-                    key: str, path, line: int, strict: bool) -> None:
-    """A character its face lacks: drawn by the fallback (a warning), or a symbol drawn by the symbol
-    face, or else left to whatever font the system finds (a warning: an emoji is no reason to stop a
-    book), or a mistake."""
+def named(chars: list[str]) -> str:
+    listed = ", ".join(f"“{c}” (U+{ord(c):04X})" for c in chars)
+    return f"character {listed} is" if len(chars) == 1 else f"characters {listed} are"
+
+
+def fate_of(char: str, face: fonts.Face, fallback: fonts.Face | None, symbols: fonts.Face | None,
+            key: str, path, line: int, strict: bool) -> str:
+    """What becomes of a character its face lacks, for the warning: drawn by the fallback, or a symbol
+    drawn by the symbol face ("": nothing to say), or else left to whatever font the system finds (an
+    emoji is no reason to stop a book); or a mistake."""
     drawn_by = fonts.face_for(char, face, (fallback, symbols))
     if drawn_by is face or (drawn_by is symbols and unicodedata.category(char).startswith("S")):
-        return
-    where = f"character “{char}” (U+{ord(char):04X}) is not in the font {face.family}"
+        return ""
     if drawn_by is not None:
-        log.warning("%s:%d: %s; it is drawn in the fallback font %s", path, line, where, drawn_by.family)
-    elif unicodedata.category(char).startswith("S"):
-        log.warning("%s:%d: %s; the symbol may print as a box: install fonts-noto-color-emoji, or name a "
-                    "font that has it in design.fallback_font", path, line, where)
-    elif not strict and (system := fonts.system_face(char)):
-        log.warning("%s:%d: %s, nor in any font of the design; it is drawn in %s, which fontconfig finds",
-                    path, line, where, system.family)
-    elif not strict:
-        log.warning("%s:%d: %s, nor in any font installed; it may print as a box: install a font that has it",
-                    path, line, where)
-    else:
-        raise InputError(
-            f"{where}; replace it, or choose a font that has it (design.{key} in book.yaml), "
-            "or name one for such characters (design.fallback_font)",
-            path,
-            line,
-        )
+        return f"; drawn in the fallback font {drawn_by.family}"
+    if unicodedata.category(char).startswith("S"):
+        return ("; a symbol may print as a box: install fonts-noto-color-emoji, or name a font that has it "
+                "in design.fallback_font")
+    if not strict and (system := fonts.system_face(char)):
+        return f", nor in any font of the design; drawn in {system.family}, which fontconfig finds"
+    if not strict:
+        return ", nor in any font installed; it may print as a box: install a font that has it"
+    raise InputError(
+        f"{named([char])} not in the font {face.family}; replace it, or choose a font that has it "
+        f"(design.{key} in book.yaml), or name one for such characters (design.fallback_font)",
+        path,
+        line,
+    )

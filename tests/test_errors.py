@@ -103,15 +103,17 @@ def test_character_no_font_draws(tmp_path):
 def test_emoji_come_from_the_symbol_face_and_a_symbol_no_face_has_is_a_warning(tmp_path):
     """An emoji is drawn in Noto Color Emoji (the design's symbol face); a symbol no face has stops no
     book: it is warned of, with its line. The text layer keeps both."""
-    text = TEXT.replace("互联网是人类文明发展的重要成果。", "互联网是人类文明发展的重要成果😀🬀。", 1)
+    text = TEXT.replace("互联网是人类文明发展的重要成果。", "互联网是人类文明发展的重要成果😀🬀🬁。", 1)
     run = cjkpress("build", paper(tmp_path, text), "--out", tmp_path / "out", "--formats", "pdf")
     assert run.returncode == 0, run.stderr
-    assert "paper.txt:34: character “🬀” (U+1FB00) is not in the font Noto Serif CJK SC" in run.stderr
+    # One warning for the line, however many such symbols it has.
+    assert "paper.txt:34: characters “🬀” (U+1FB00), “🬁” (U+1FB01) are not in the font Noto Serif CJK SC" in run.stderr
+    assert run.stderr.count("paper.txt:34:") == 1
     assert "U+1F600" not in run.stderr
     pdf = tmp_path / "out" / "paper.pdf"
     assert "Noto-Color-Emoji" in subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout
     pdftext = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
-    assert "重要成果😀🬀。" in pdftext.replace("\n", "")
+    assert "重要成果😀🬀🬁。" in pdftext.replace("\n", "")
 
 
 def test_very_large_input_fails_cleanly(tmp_path):

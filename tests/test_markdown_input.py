@@ -64,19 +64,20 @@ def test_a_linked_image_outside_the_book_is_refused(tmp_path):
 
 
 def test_what_is_left_out_is_warned_of(tmp_path, caplog):
-    text = ("# 章\n\n### 跳级\n\n[点我](javascript:alert(1))、[数据](data:text/html,x)、<span onclick=\"x\">文字</span>"
+    text = ("# 章\n\n### 跳级\n\n##### 又跳\n\n[点我](javascript:alert(1))、[数据](data:text/html,x)、<span onclick=\"x\">文字</span>"
             "<script>alert(1)</script>、<sup>上</sup><!-- 注释 -->。\n\n<script>\nalert(2)\n</script>\n\n"
             "![远](https://example.org/a.png) ![近](missing.png)\n")
     folder = book(tmp_path, {"a.md": text})
     with caplog.at_level(logging.WARNING):
         found, _ = load(folder)
     said = caplog.text
-    for expected in ("a.md:3: heading level 3 follows level 1", "a.md:5: link to “javascript:alert(1)” dropped",
-                     "a.md:5: link to “data:text/html,x” dropped", "a.md:5: raw HTML <span> left out",
-                     "a.md:5: raw HTML <script> left out, 2 times in the book",
-                     "a.md:11: 1 image on the web left out", "a.md:11: image missing.png is not there"):
+    for expected in ("a.md:3: heading level 3 follows level 1; a level is skipped (and 1 more heading in the book)",
+                     "a.md:7: link to “javascript:alert(1)” dropped",
+                     "a.md:7: link to “data:text/html,x” dropped", "a.md:7: raw HTML <span> left out",
+                     "a.md:7: raw HTML <script> left out, 2 times in the book",
+                     "a.md:13: 1 image on the web left out", "a.md:13: image missing.png is not there"):
         assert expected in said, expected
-    assert "注释" not in said  # a comment is no loss
+    assert "注释" not in said and said.count("level is skipped") == 1  # a comment is no loss
     out = tmp_path / "out"
     run = cjkpress("build", folder, "--out", out, "--formats", "html,epub")
     assert run.returncode == 0, run.stderr

@@ -167,6 +167,7 @@ class BookReader:
     left_out_links: list[tuple[Path, int, str]] = field(default_factory=list)  # to Markdown files not in the book
     remote_images: list[tuple[Path, int]] = field(default_factory=list)
     dropped_html: dict[str, list[tuple[Path, int]]] = field(default_factory=dict)  # tag → where
+    skipped_levels: list[tuple[Path, int, int, int]] = field(default_factory=list)  # file, line, level, after
 
     def read_file(self, path: Path, encoding: str | None) -> None:
         self.read_text(path, decode(path.read_bytes(), path, encoding))
@@ -225,6 +226,11 @@ class BookReader:
             (path, line), count = places[0], len(places)
             log.warning("%s:%d: raw HTML <%s> left out%s (its text is kept); cjkpress prints no raw HTML", path,
                         line, tag, f", {count} times in the book" if count > 1 else "")
+        if self.skipped_levels:
+            (path, line, level, after), count = self.skipped_levels[0], len(self.skipped_levels)
+            more = f" (and {count - 1} more heading{'s' * (count > 2)} in the book)" if count > 1 else ""
+            log.warning("%s:%d: heading level %d follows level %d; a level is skipped%s", path, line, level, after,
+                        more)
         if self.remote_images:
             (path, line), count = self.remote_images[0], len(self.remote_images)
             log.warning("%s:%d: %d image%s on the web left out (the build never fetches); put local copies in the "
@@ -323,8 +329,7 @@ class FileReader:
         if level < 1:
             return
         if level > self.level + 1 and self.level:
-            log.warning("%s:%d: heading level %d follows level %d; a level is skipped", self.path, line,
-                        level + self.shift, self.level + self.shift)
+            self.book.skipped_levels.append((self.path, line, level + self.shift, self.level + self.shift))
         self.level = level
         if self.container is None and level != self.depth + 1:
             self.current()  # a deeper heading first: under the entry's
