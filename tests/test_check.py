@@ -45,6 +45,10 @@ CASES = {
     "han-latin-spacing": "<p>在2021年开会。</p><p>在<span style='margin: 0 .25em'>2021</span>年开会。</p>"
     f"<p>{FIRST}<br><span style='margin: 0 .25em'>2021</span>年开会。</p>",
     "lone-character": f"<p>{FIRST}字。</p>",
+    # 楷体 (LXGW WenKai) has another ascent and descent than the body face: at the line's own
+    # line-height its box pushes its line, and the line after, down.
+    "line-pitch": f"<p>{FIRST}{han(10)}<span style='font-family: \"LXGW WenKai\"'>楷体</span>{han(8)}{FULL}{han(5)}。</p>"
+    f"<p>{FIRST}{han(10)}<span style='font-family: \"LXGW WenKai\"; line-height: 1'>楷体</span>{han(8)}{FULL}{han(5)}。</p>",
     # WeasyPrint keeps a heading with its text unless told otherwise.
     "heading-at-foot": "<p>正文。</p><h2 style='margin-top: 140pt; break-after: auto'>小标题</h2>"
     f"<p>{FIRST}{han(5)}。</p>",
@@ -129,6 +133,15 @@ def test_han_latin_spacing(reports):
     details = [place.detail for place in report.places["han-latin-spacing"]]
     # 在2 and 1年 unspaced; the spaced paragraph passes; the indented line start does not.
     assert details == ["在2 0.00 em apart", "1年 0.00 em apart", "starts 0.25 em right of the left edge"]
+
+
+def test_line_pitch(reports):
+    """The first paragraph's 楷体 run, deeper than the body face, pushes the line after it down; the
+    second's, a line high, leaves it where it was."""
+    report = reports["line-pitch"]
+    assert broken(report) == {"line-pitch": 1}
+    (found,) = report.places["line-pitch"]
+    assert found.line == FULL and found.detail == "1.81 em below the line before, not 1.71"
 
 
 def test_lone_character(reports):

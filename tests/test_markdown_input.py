@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cjkpress.book import load
 from cjkpress.errors import InputError
+from cjkpress.tree import Subheading
 from conftest import ROOT
 
 
@@ -78,6 +79,8 @@ def test_what_is_left_out_is_warned_of(tmp_path, caplog):
                      "a.md:13: 1 image on the web left out", "a.md:13: image missing.png is not there"):
         assert expected in said, expected
     assert "注释" not in said and said.count("level is skipped") == 1  # a comment is no loss
+    # Lifted: ##### under ### is the next level down, so the EPUB's headings go h1, h2, h3.
+    assert [b.depth for b in found.chapters[0].blocks if isinstance(b, Subheading)] == [0, 1]
     out = tmp_path / "out"
     run = cjkpress("build", folder, "--out", out, "--formats", "html,epub")
     assert run.returncode == 0, run.stderr

@@ -3,7 +3,7 @@
 The rules (body lines only unless said otherwise; clreq is the W3C's
 "Requirements for Chinese Text Layout"):
 justification, adjacent-punctuation, line-start, line-end, split-dash,
-han-latin-spacing, lone-character, heading-at-foot, widow, orphan,
+han-latin-spacing, lone-character, line-pitch, heading-at-foot, widow, orphan,
 text-layer, fonts (every font of every page), fallback-font (every glyph of
 every page). Each check below says what it counts.
 
@@ -12,6 +12,7 @@ Each check yields (rule, Place) for every violation it finds.
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 
 from pypdf import PdfReader
@@ -27,6 +28,7 @@ RULES = (
     "split-dash",
     "han-latin-spacing",
     "lone-character",
+    "line-pitch",
     "heading-at-foot",
     "widow",
     "orphan",
@@ -47,6 +49,7 @@ FLUSH = 0.05  # a justified line ends this close to the right edge
 COMPRESSED = 0.6  # ½ em mark + slack: the most two compressed marks may be apart
 HAN_LATIN_MIN = 0.15  # about ¼ em, less some give
 TEXT_GAP = 0.1  # poppler's pdftotext starts a new word at a gap of 0.1 × size
+PITCH = 0.03  # a paragraph's lines are the line pitch apart, to this
 
 Found = Iterator[tuple[str, Place]]
 
@@ -162,6 +165,19 @@ def lone_character(pages: Pages) -> Found:
             yield "lone-character", place(line, "a single character on the paragraph's last line")
 
 
+def line_pitch(pages: Pages) -> Found:
+    """The lines of a paragraph one line pitch apart (the book's most common step between them): a run
+    in another face (楷体, code, a fallback) must not push its line off the grid."""
+    steps = [(after, after.ink[0].baseline - line.ink[0].baseline) for line, after in zip(pages.body, pages.body[1:])
+             if after.page == line.page and not after.start]
+    if not steps:
+        return
+    pitch = Counter(round(step, 1) for _, step in steps).most_common(1)[0][0]
+    for line, step in steps:
+        if abs(step - pitch) > PITCH * pages.em:
+            yield "line-pitch", place(line, f"{ems(step, pages.em)} em below the line before, not {ems(pitch, pages.em)}")
+
+
 def page_breaks(pages: Pages) -> Found:
     """A heading last on a page of text (a part's title alone on its page is no fault); a paragraph's last
     line alone atop a page, or its first line alone at a foot."""
@@ -216,7 +232,7 @@ def fallback_font(pages: Pages) -> Found:
 
 # What is checked of a paragraph's lines, on the body text and on the footnotes.
 LINE_CHECKS = (justification, adjacent_punctuation, line_breaks, han_latin_spacing, lone_character, text_layer)
-CHECKS = LINE_CHECKS + (page_breaks, fallback_font)
+CHECKS = LINE_CHECKS + (line_pitch, page_breaks, fallback_font)
 
 
 # The fonts rule, read from the PDF's resources rather than its glyphs ---------

@@ -229,8 +229,8 @@ class BookReader:
         if self.skipped_levels:
             (path, line, level, after), count = self.skipped_levels[0], len(self.skipped_levels)
             more = f" (and {count - 1} more heading{'s' * (count > 2)} in the book)" if count > 1 else ""
-            log.warning("%s:%d: heading level %d follows level %d; a level is skipped%s", path, line, level, after,
-                        more)
+            log.warning("%s:%d: heading level %d follows level %d; a level is skipped%s: it is set a level "
+                        "below the heading before", path, line, level, after, more)
         if self.remote_images:
             (path, line), count = self.remote_images[0], len(self.remote_images)
             log.warning("%s:%d: %d image%s on the web left out (the build never fetches); put local copies in the "
@@ -360,8 +360,10 @@ class FileReader:
             count = sum(isinstance(b, Subheading) for b in self.container) + 1
             ident = book.new_id(wanted, f"{parent}-h-{count}", self.path, line)
             book.alias(self.path, title, ident, wanted)
+            # A skipped level (`###` under `#`, warned of) is lifted: headings go down one level at a time.
+            above = next((b.depth for b in reversed(self.container) if isinstance(b, Subheading)), -1)
             self.container.append(Subheading(ident, number, title, line, in_toc=level <= book.config.design["toc_depth"],
-                                             depth=min(level, 6) - 3, toc_title=toc_title))
+                                             depth=min(min(level, 6) - 3, above + 1), toc_title=toc_title))
 
     def start_chapter(self, title: str, wanted: str | None, line: int, number: str = "", toc_title: str = "") -> None:
         book = self.book
