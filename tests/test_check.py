@@ -154,6 +154,18 @@ def test_heading_at_foot(reports):
     assert reports["heading-at-foot"].places["heading-at-foot"][0].page == 1
 
 
+def test_a_heading_over_code_at_the_foot_is_no_fault(tmp_path):
+    """Code is set smaller than the body: in a tagged PDF its lines are content under the heading still."""
+    html = (f'<html lang="zh-Hans"><style>{CSS}</style>'
+            f"{OPENING}<p>正文。</p><h2 style='margin-top: 120pt'>小标题</h2><pre style='font-size: 8pt; margin: 0'>"
+            "code\n</pre><p>后文。</p></html>")
+    path = tmp_path / "code.pdf"
+    weasyprint.HTML(string=html).write_pdf(path, pdf_variant="pdf/ua-1")
+    assert len(PdfReader(path).pages) == 2 and "小标题" in PdfReader(path).pages[0].extract_text()
+    assert "code" in PdfReader(path).pages[0].extract_text()
+    assert preflight.check(path).count("heading-at-foot") == 0
+
+
 def test_widow_and_orphan(reports):
     report = reports["widow-orphan"]
     assert broken(report) == {"widow": 1, "orphan": 1}

@@ -94,6 +94,7 @@ class Glyph:
     x1: float
     baseline: float  # from the top of the page
     block: Block | None = None  # in a tagged PDF
+    content: bool = True  # not an artifact (a running head, a folio): marked content of a tagged PDF
 
     @property
     def space(self) -> bool:
@@ -191,7 +192,7 @@ def page_lines(page, number: int, blocks: dict[tuple[int, int], Block]) -> list[
     glyphs = sorted(
         (
             Glyph(c["text"], c["fontname"], c["size"], c["x0"], c["x1"], page.height - c["matrix"][5],
-                  blocks.get((number, c["mcid"])))
+                  blocks.get((number, c["mcid"])), not blocks or c["mcid"] is not None)
             for c in page.chars
         ),
         key=lambda g: (g.baseline, g.x0),

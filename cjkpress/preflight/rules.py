@@ -182,7 +182,10 @@ def page_breaks(pages: Pages) -> Found:
     """A heading last on a page of text (a part's title alone on its page is no fault); a paragraph's last
     line alone atop a page, or its first line alone at a foot."""
     by_page: dict[int, list[Line]] = {}
-    for line in pages.flow:
+    # Text in another size (code, a table, a caption) is content after a heading too; in a tagged PDF,
+    # running heads and folios are artifacts, not content.
+    tagged = any(line.block for line in pages.flow)
+    for line in (l for l in pages.lines if l.page >= pages.first_body and (l.kind != "minor" or tagged and l.ink[0].content)):
         by_page.setdefault(line.page, []).append(line)
     for lines in by_page.values():
         body = [l for l in lines if l.kind == "body"]
