@@ -47,6 +47,7 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         description=values.get("description", ""),
         source_note=found.source_note,
         credit=found.credit,
+        creator_role=found.issuer_role,
     )
     width, height = config.page_size()
     design = Design(

@@ -403,6 +403,7 @@ class Metadata:
     description: str = ""
     source_note: str = ""  # the news agency's lead-in, kept for the colophon
     credit: str = ""  # a closing credit after the text, "（新华社北京3月16日电）"
+    creator_role: str = "发布"  # what the colophon calls the creator: a white paper's issuer, a book's 作者
 
 
 @dataclass

@@ -78,6 +78,10 @@ def test_bookmarks_and_nav_follow_summary_with_its_parts(pdf, epub):
         [["第1章　开始"], ["第2章　代码与清单"]]
 
 
+def test_the_colophon_names_the_authors_of_book_toml(text):
+    assert "书名小书：mdBook的样子作者甲作者、乙译者" in text
+
+
 def test_included_lines_are_printed_and_hidden_ones_are_not(text):
     for shown in ['fnmain(){', 'println!("你好，世界！");', 'name="hello"', 'version="0.1.0"', "[package]",
                   "letx=5;", "#这一行以一个井号开头", "{{#include这一行不是指令}}"]:

@@ -25,6 +25,7 @@ class Manuscript:
     subtitle: str = ""
     source_note: str = ""  # a news agency's lead-in, kept for the colophon
     credit: str = ""  # a closing credit such as （新华社北京3月16日电）
+    issuer_role: str = "发布"  # what the colophon calls the issuer: 发布 for a white paper, 作者 for a book
     chapters: list[Chapter] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # see tree.Book
     inputs: list[Path] = field(default_factory=list)

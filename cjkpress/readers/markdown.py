@@ -238,7 +238,7 @@ class BookReader:
         values = self.config.values
         return Manuscript(title=values.get("title") or self.title or self.located.slug, date=values.get("date", ""),
                           date_label=date_label(values.get("date", "")), issuer=values.get("creator", ""),
-                          chapters=self.chapters, aliases=self.aliases)
+                          issuer_role="作者", chapters=self.chapters, aliases=self.aliases)
 
     def resolve(self, path: Path, line: int, target: str) -> None:
         """Check an internal link's target, making an alias where a heading's slug or a file names it."""
