@@ -14,6 +14,7 @@ PT_PER_MM = 72 / 25.4
 CODE_COLUMNS = 80  # what a code line is written for
 CODE_MAX = 9.5  # pt: code is never larger than this, however wide the measure
 NOTE_RATIO = 9 / 10.5  # notes a size below the text: 小五 under 五号
+SLACK = 0.05  # pt the type area has beyond its lines, so that rounding never leaves the last one out
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,12 @@ class Grid:
     margin_outside: float
     code_size: float  # pt: code blocks fit CODE_COLUMNS half-width characters into the measure when they can
     note_size: float  # pt: footnotes
+    # Page furniture, on lines of the grid's pitch: the running head's line stands 1.5 pitches above the
+    # first line (centre to centre), the 眉线 halfway between the head's line and the text's; the folio's
+    # line 1.5 pitches below the last line.
+    head_rule: float  # pt: the 眉线 above the type area
+    head_gap: float  # pt: between the head's line and the 眉线
+    folio_gap: float  # pt: between the type area and the folio's line
 
 
 @cache
@@ -63,10 +70,11 @@ def grid(design: Design, min_side: float = 22, min_top: float = 24, min_bottom: 
     height = design.page_height * PT_PER_MM
     pitch = design.font_size * design.line_height
     chars = math.floor((width - 2 * min_side * PT_PER_MM) / design.font_size)
-    # The last line needs only its own height, not a full pitch below it.
-    lines = math.floor((height - (min_top + min_bottom) * PT_PER_MM - design.font_size) / pitch) + 1
+    # Every line, the last too, is a box a pitch high (the glyphs centred in it): the type area WeasyPrint
+    # fills is the lines' boxes.
+    lines = math.floor((height - (min_top + min_bottom) * PT_PER_MM) / pitch)
     spare_w = width - chars * design.font_size
-    spare_h = height - ((lines - 1) * pitch + design.font_size)
+    spare_h = height - lines * pitch
     top = min_top * PT_PER_MM + (spare_h - (min_top + min_bottom) * PT_PER_MM) / 2
     return Grid(
         chars=chars,
@@ -74,11 +82,14 @@ def grid(design: Design, min_side: float = 22, min_top: float = 24, min_bottom: 
         font_size=design.font_size,
         line_pitch=pitch,
         margin_top=round(top, 3),
-        margin_bottom=round(spare_h - top, 3),
+        margin_bottom=round(spare_h - top - SLACK, 3),
         margin_inside=round(spare_w * 0.52, 3),
         margin_outside=round(spare_w * 0.48, 3),
         code_size=round(min(CODE_MAX, chars * design.font_size / (CODE_COLUMNS / 2)), 2),
         note_size=round(design.font_size * NOTE_RATIO, 2),
+        head_rule=round(pitch / 4, 3),
+        head_gap=round(pitch / 4, 3),
+        folio_gap=round(pitch / 2, 3),
     )
 
 

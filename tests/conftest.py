@@ -11,6 +11,8 @@ from cjkpress.writers import Job, writer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "cyberspace-rule-of-law"
+VARIANTS = ROOT / "tests" / "papers" / "variants.txt"  # a paper of the family showing what the seed does not
+MANUAL = ROOT / "content" / "manual"  # the Markdown book
 sys.path.insert(0, str(ROOT / "bench"))  # bench/papers.py makes longer papers for the tests too
 
 
@@ -66,6 +68,33 @@ def pdf_path(job):
 @pytest.fixture(scope="session")
 def epub_path(job):
     return write(job, "epub")
+
+
+@pytest.fixture(scope="session")
+def print_path(layout, tmp_path_factory):
+    out = tmp_path_factory.mktemp("print") / "book-print.pdf"
+    out.write_bytes(layout.print_pdf())
+    return out
+
+
+@pytest.fixture(scope="session")
+def variants_job(tmp_path_factory):
+    return laid_out(VARIANTS, tmp_path_factory.mktemp("variants"))
+
+
+@pytest.fixture(scope="session")
+def variants_pdf(variants_job):
+    return write(variants_job, "pdf")
+
+
+@pytest.fixture(scope="session")
+def manual_job(tmp_path_factory):
+    return laid_out(MANUAL, tmp_path_factory.mktemp("manual"))
+
+
+@pytest.fixture(scope="session")
+def manual_pdf(manual_job):
+    return write(manual_job, "pdf")
 
 
 def figure_book(folder: Path, caption: str = "") -> Path:

@@ -7,13 +7,6 @@ from pypdf import PdfReader
 PT_PER_MM = 72 / 25.4
 
 
-@pytest.fixture(scope="session")
-def print_path(layout, tmp_path_factory):
-    out = tmp_path_factory.mktemp("print") / "book-print.pdf"
-    out.write_bytes(layout.print_pdf())
-    return out
-
-
 def structure(reader: PdfReader):
     """Every structure element, depth first: (tag, element, page index)."""
     pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}

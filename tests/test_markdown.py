@@ -14,21 +14,20 @@ from cjkpress.design import grid
 from cjkpress.preflight import check
 from cjkpress.tree import (Code, CodeBlock, Definitions, Figure, ListBlock, Paragraph, Quote, Rule, Strong,
                            Subheading, Table, inline_contents, plain)
-from conftest import ROOT, laid_out, write
+from conftest import MANUAL, write
 from test_latin import type_area_text
 
-MANUAL = ROOT / "content" / "manual"
 XHTML = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 
 
 @pytest.fixture(scope="module")
-def manual(tmp_path_factory):
-    return laid_out(MANUAL, tmp_path_factory.mktemp("manual"))
+def manual(manual_job):
+    return manual_job
 
 
 @pytest.fixture(scope="module")
-def pdf(manual):
-    return write(manual, "pdf")
+def pdf(manual_pdf):
+    return manual_pdf
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,9 @@ from pypdf import PdfReader
 from cjkpress.book import load
 from cjkpress.errors import InputError
 from cjkpress.tree import Box, Figure, Paragraph, Subheading
-from conftest import ROOT, laid_out, write
+from conftest import ROOT, VARIANTS, laid_out, write
 
 PAPERS = Path(__file__).parent / "papers"
-VARIANTS = PAPERS / "variants.txt"
 # The paper's own 目录, but 附录2, which the text does not hold.
 TOC = ["前言", "一、坚持正确方向", "二、完善制度体系", "（一）健全法律法规", "（二）加强监督管理",
        "三、深化国际合作", "结束语", "附录1：相关法律法规目录"]
@@ -38,16 +37,6 @@ def caplog_module():
     logger.addHandler(handler)
     yield records
     logger.removeHandler(handler)
-
-
-@pytest.fixture(scope="module")
-def variants_job(paper, tmp_path_factory):
-    return laid_out(VARIANTS, tmp_path_factory.mktemp("variants"))
-
-
-@pytest.fixture(scope="module")
-def variants_pdf(variants_job):
-    return write(variants_job, "pdf")
 
 
 @pytest.fixture(scope="module")

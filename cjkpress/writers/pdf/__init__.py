@@ -19,6 +19,7 @@ from ..pagemap import PageMap, block_numbers, record
 from . import engine
 from .cover import render_cover
 from .fetcher import LocalFetcher
+from .labels import label
 from .pages import page_starts
 
 # The CMYK profile of the print edition's output intent (Debian's libgs-common).
@@ -36,7 +37,7 @@ class Layout:
     @cached_property
     def pdf(self) -> bytes:
         """The screen edition: tagged for assistive technology (PDF/UA-1)."""
-        return self.document.write_pdf(pdf_variant="pdf/ua-1")
+        return self.document.write_pdf(pdf_variant="pdf/ua-1", finisher=label)
 
     def print_pdf(self) -> bytes:
         """The print edition: the same pages with bleed, crop marks and CMYK colours (PDF/X-4)."""
@@ -45,7 +46,7 @@ class Layout:
                       color_profiles=profiles)
         document = self.source.render(stylesheets=[edition], color_profiles=profiles)
         with engine.named(self.identifier + "#print"):
-            return document.write_pdf(pdf_variant="pdf/x-4")
+            return document.write_pdf(pdf_variant="pdf/x-4", finisher=label)
 
 
 def book_html(job: Job) -> str:

@@ -1,0 +1,155 @@
+"""Book-grade pages, measured on the PDFs: page labels, running heads and folios, on the seed, the
+variants paper and the Markdown manual."""
+
+import re
+from collections import Counter
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from cjkpress.design import grid
+
+FOLIO = re.compile(r"^([0-9]+|[ivxlc]+)$")
+
+
+@pytest.fixture(scope="session", params=["seed", "variants", "manual"])
+def book_pdf(request):
+    """(job, screen PDF) of each book the page tests measure."""
+    name = {"seed": ("job", "pdf_path"), "variants": ("variants_job", "variants_pdf"),
+            "manual": ("manual_job", "manual_pdf")}[request.param]
+    return tuple(request.getfixturevalue(fixture) for fixture in name)
+
+
+def folios(path) -> list[str | None]:
+    """The folio printed at the foot of each page (a number alone in the page's lowest eighth), or None."""
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            x0, top, x1, bottom = page.bbox
+            words = page.within_bbox((x0, bottom - (bottom - top) / 8, x1, bottom)).extract_words()
+            numbers = [w["text"] for w in words if FOLIO.match(w["text"])]
+            found.append(numbers[-1] if numbers else None)
+    return found
+
+
+def test_page_labels_are_the_printed_folios(book_pdf, print_path):
+    job, path = book_pdf
+    for edition in (path, print_path) if job.book.slug == "cyberspace-rule-of-law" else (path,):
+        labels = PdfReader(edition).page_labels
+        printed = folios(edition)
+        assert labels[:2] == ["封一", "封二"]
+        assert labels[2] == "i"  # the title page: the front matter counts from it
+        assert "1" in labels and all(label == str(n) for n, label in enumerate(labels[labels.index("1"):], 1))
+        numbered = [(i, folio) for i, folio in enumerate(printed) if folio]
+        assert {"iii", "1"} <= {folio for _, folio in numbered}  # the 目录's first page, the body's
+        assert all(labels[i] == folio for i, folio in numbered), [(i, labels[i], f) for i, f in numbered]
+
+
+def baseline(char, page) -> float:
+    """A glyph's baseline, from the page's top (pt)."""
+    return page.height - char["matrix"][5]
+
+
+def hairlines(page) -> list[dict]:
+    """The horizontal rules under 1 pt drawn on a page: lines, thin rectangles, and the strip between two
+    rectangles filled even-odd (as WeasyPrint draws a box's one-sided border)."""
+    found = [r for r in page.lines + page.rects if r["bottom"] - r["top"] < 1]
+    outer = [r for r in page.rects if r.get("evenodd")]
+    for a in outer:
+        for b in outer:
+            if (a["x0"], a["x1"], a["top"]) == (b["x0"], b["x1"], b["top"]) and 0 < b["bottom"] - a["bottom"] < 1:
+                found.append({"x0": a["x0"], "x1": a["x1"], "top": a["bottom"], "bottom": b["bottom"]})
+    return found
+
+
+@pytest.fixture(scope="session")
+def furniture(book_pdf):
+    """Per body page: (running head chars, folio chars, body baselines, horizontal rules), and the grid."""
+    job, path = book_pdf
+    g = grid(job.design)
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages[PdfReader(path).page_labels.index("1"):]:
+            chars = [c for c in page.chars if c["text"].strip()]
+            head = [c for c in chars if baseline(c, page) < g.margin_top]
+            foot = [c for c in chars if baseline(c, page) > page.height - g.margin_bottom]
+            body = sorted({round(baseline(c, page), 1) for c in chars
+                           if c not in head and c not in foot and round(c["size"], 1) == g.font_size})
+            rules = [r for r in hairlines(page) if r["top"] < g.margin_top]
+            found.append((head, foot, body, rules, page))
+    return found, g
+
+
+def grid_lines(pages, g) -> tuple[float, float]:
+    """The baselines of the grid's first and last lines: body lines keep the grid's pitch from the type
+    area's top, so any of them says where the first is; no text stands below the last."""
+    offsets = Counter(round((b - g.margin_top) % g.line_pitch, 1) for _, _, body, _, _ in pages for b in body)
+    first = g.margin_top + offsets.most_common(1)[0][0]
+    last = first + (g.lines - 1) * g.line_pitch
+    assert max(body[-1] for _, _, body, _, _ in pages if body) <= last + 0.1
+    return first, last
+
+
+def test_running_heads_stand_clear_of_the_text_over_a_rule(furniture):
+    pages, g = furniture
+    first, last = grid_lines(pages, g)
+    headed = [p for p in pages if p[0]]
+    assert headed
+    for head, _, body, rules, page in pages:
+        if not head:
+            assert not rules  # chapter openings and blank pages: no head, no 眉线
+            continue
+        drop = first - max(baseline(c, page) for c in head)
+        assert 1.5 * g.line_pitch - 1 <= drop <= 2 * g.line_pitch, page.page_number
+        assert len(rules) >= 1 and all(r["x1"] - r["x0"] == pytest.approx(g.chars * g.font_size, abs=1) for r in rules)
+        # The 眉线 lies between the head's glyphs and the first line's.
+        assert max(c["bottom"] for c in head) < min(r["top"] for r in rules)
+        assert max(r["bottom"] for r in rules) < first - g.font_size
+
+
+def test_folios_stand_below_the_last_line_at_the_outer_edge(furniture):
+    pages, g = furniture
+    last = grid_lines(pages, g)[1]
+    for number, (_, foot, _, _, page) in enumerate(pages, 1):
+        if not foot:
+            continue
+        assert "".join(c["text"] for c in foot) == str(number)
+        assert 1.5 * g.line_pitch - 1 <= baseline(foot[0], page) - last <= 1.5 * g.line_pitch + 1
+        left, right = min(c["x0"] for c in foot), max(c["x1"] for c in foot)
+        if number % 2:  # a recto: the outer edge is the right one
+            assert right == pytest.approx(page.width - g.margin_outside, abs=0.5)
+        else:
+            assert left == pytest.approx(g.margin_outside, abs=0.5)
+
+
+def test_contents_title_centred_leaders_and_number_column_alike(book_pdf):
+    job, path = book_pdf
+    g = grid(job.design)
+    labels = PdfReader(path).page_labels
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[labels.index("iii")]
+        chars = [c for c in page.chars if c["text"].strip()]
+        title = [c for c in chars if c["size"] > 15]
+        assert "".join(c["text"] for c in title) == "目录"
+        centre = (title[0]["x0"] + title[-1]["x1"]) / 2
+        assert centre == pytest.approx(g.margin_inside + g.chars * g.font_size / 2, abs=0.5)  # a recto
+        rows = {}
+        for c in chars:
+            if c not in title and baseline(c, page) < page.height - g.margin_bottom:
+                rows.setdefault(round(baseline(c, page), 1), []).append(c)
+        gaps, ends, faces = [], [], set()
+        for row in rows.values():
+            row.sort(key=lambda c: c["x0"])
+            dots = [i for i, c in enumerate(row) if c["text"] == "."]
+            if not dots:
+                continue  # a part's title, or a heading's first line
+            number = row[dots[-1] + 1:]
+            assert number and "".join(c["text"] for c in number).isdigit()
+            gaps.append(number[0]["x0"] - row[dots[-1]]["x1"] + sum(c["x1"] - c["x0"] for c in number))
+            ends.append(number[-1]["x1"])
+            faces |= {(c["fontname"], round(c["size"], 1)) for c in number + [row[i] for i in dots]}
+        assert len(gaps) >= 5
+        assert max(ends) - min(ends) < 0.3  # numbers flush right
+        assert max(gaps) - min(gaps) < 0.3  # the leader ends as far from every number's column
+        assert len(faces) == 1  # dots and figures in one face and size at every level
