@@ -28,7 +28,7 @@ PRINTS := $(BOOKS:%=$(OUT)/%-print.pdf)
 # Anything that can change an output: the code, the templates, the styles.
 ENGINE := $(shell find cjkpress templates styles -type f -not -name '*.pyc') $(READY)
 
-.PHONY: all pdf epub html print test check bench clean setup
+.PHONY: all pdf epub html print test test-measures check bench clean setup
 all: pdf epub print
 pdf: $(PDFS)
 print: $(PRINTS)
@@ -52,6 +52,10 @@ $(OUT)/%.html: $(BOOK_FILES) $(ENGINE)
 
 test: check
 	$(BIN)/python -m pytest
+
+# The measure property test at every measure from 20 to 45 characters (make test takes four); CI runs it.
+test-measures: $(READY)
+	CJKPRESS_MEASURES=all $(BIN)/python -m pytest tests/test_measures.py
 
 # DAISY Ace, pinned, in .tools/ (--ignore-scripts: its puppeteer downloads no
 # browser), drives Debian's Chromium through a wrapper that keeps it offline:

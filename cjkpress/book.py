@@ -48,6 +48,10 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         source_note=found.source_note,
         credit=found.credit,
         creator_role=found.issuer_role,
+        edition=values.get("edition", ""),
+        printing=values.get("printing", ""),
+        isbn=values.get("isbn", ""),
+        cip=values.get("cip", "").strip(),
     )
     width, height = config.page_size()
     design = Design(
@@ -60,6 +64,7 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         code_font=config.design["code_font"],
         toc_depth=config.design["toc_depth"],
         running_heads=config.design["running_heads"],
+        section_heads_after=config.design["section_heads_after"],
     )
     book = Book(located.slug, located.source, metadata, found.chapters, located.config, found.aliases, found.inputs,
                 located.images)

@@ -6,3 +6,4 @@ OPENING = "“‘（《〈【「『〔"
 CLOSING = "”’）》〉】」』〕，。、；：？！"
 PAIRED = ("——", "……")  # two-em marks that never split
 MIDDLE_DOT = "·"
+DASH = "\u2014"  # 一字线 alone, 破折号 doubled: full-width in Chinese text

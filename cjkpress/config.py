@@ -39,6 +39,10 @@ SCHEMA = {
     "language": (str, "BCP 47 language tag, e.g. zh-Hans"),
     "identifier": (str, "a fixed unique identifier, e.g. urn:uuid:…"),
     "description": (str, "a one-paragraph description"),
+    "edition": (str, "版次 for the 版权页, e.g. 2024年5月第2版 (default: 第1版, of the date)"),
+    "printing": (str, "印次 for the 版权页, e.g. 2024年6月第3次印刷 (default: 第1次印刷)"),
+    "isbn": (str, "the ISBN, e.g. 978-7-115-54608-1 (its check digit is checked)"),
+    "cip": (str, "the 图书在版编目（CIP）数据 block, as given (a YAML block: |)"),
     "design": (dict, "page size and fonts"),
     "run_in_heads": (dict, "the rule for bold lead sentences"),
     "boxes": (dict, "paragraphs in each box, by its label: {专栏一: 2}"),
@@ -55,6 +59,8 @@ DESIGN_SCHEMA = {
     "chapter_numbers": (bool, "number an mdBook project's chapters (第1章, 1.1) as its SUMMARY does"),
     "running_heads": (str, "book (the book's title over left pages, the chapter's over right ones) "
                            "or chapter (the chapter's, and the section's)"),
+    "section_heads_after": (int, "chapters longer than this many pages take their sections' titles as right-hand "
+                                 "running heads"),
 }
 RUNNING_HEADS = ("book", "chapter")
 RUN_IN_SCHEMA = {
@@ -64,7 +70,8 @@ RUN_IN_SCHEMA = {
 }
 DEFAULT_DESIGN = {"page_size": "16开", "body_font": "Noto Serif CJK SC", "heading_font": "Noto Sans CJK SC",
                   "fallback_font": "", "emphasis_font": "LXGW WenKai", "code_font": "Noto Sans Mono CJK SC", "toc_depth": 2,
-                  "chapter_numbers": False, "running_heads": "book"}
+                  "chapter_numbers": False, "running_heads": "book",
+                  "section_heads_after": 6}
 
 
 @dataclass
@@ -90,6 +97,14 @@ class Config:
             self.path,
             self.line("design.page_size"),
         )
+
+
+def isbn_ok(isbn: str) -> bool:
+    """An ISBN-13 (hyphens and a leading "ISBN" allowed) whose check digit is right."""
+    digits = re.sub(r"^ISBN\s*|[-\s]", "", isbn)
+    if not re.fullmatch(r"\d{13}", digits):
+        return False
+    return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
 
 
 def key_lines(node, prefix: str = "") -> dict:
@@ -175,6 +190,9 @@ def parse(text: str, path: Path, first_line: int = 1) -> Config:
     if design.get("running_heads", "book") not in RUNNING_HEADS:
         raise InputError(f"“design.running_heads” should be one of {', '.join(RUNNING_HEADS)}", path,
                          config.line("design.running_heads"))
+    if "isbn" in values and not isbn_ok(values["isbn"]):
+        raise InputError(f"ISBN “{values['isbn']}” is not a valid ISBN-13 (its check digit is wrong, or it has not "
+                         "13 digits); copy it from the book's CIP data", path, config.line("isbn"))
     config.values = values
     config.design.update(design)
     config.run_in = run_in

@@ -404,6 +404,10 @@ class Metadata:
     source_note: str = ""  # the news agency's lead-in, kept for the colophon
     credit: str = ""  # a closing credit after the text, "（新华社北京3月16日电）"
     creator_role: str = "发布"  # what the colophon calls the creator: a white paper's issuer, a book's 作者
+    edition: str = ""  # 版次 as book.yaml gives it ("2024年5月第2版"); "" for the first, of the book's date
+    printing: str = ""  # 印次, likewise
+    isbn: str = ""
+    cip: str = ""  # the 图书在版编目（CIP）数据 block as the CIP centre gave it, lines kept
 
 
 @dataclass

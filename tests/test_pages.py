@@ -1,14 +1,19 @@
 """Book-grade pages, measured on the PDFs: page labels, running heads and folios, on the seed, the
 variants paper and the Markdown manual."""
 
+import math
 import re
+import shutil
 from collections import Counter
 
 import pdfplumber
 import pytest
 from pypdf import PdfReader
 
+from cjkpress.book import load
 from cjkpress.design import grid
+from cjkpress.errors import InputError
+from conftest import SEED, laid_out, write
 
 FOLIO = re.compile(r"^([0-9]+|[ivxlc]+)$")
 
@@ -153,3 +158,80 @@ def test_contents_title_centred_leaders_and_number_column_alike(book_pdf):
         assert max(ends) - min(ends) < 0.3  # numbers flush right
         assert max(gaps) - min(gaps) < 0.3  # the leader ends as far from every number's column
         assert len(faces) == 1  # dots and figures in one face and size at every level
+
+
+@pytest.fixture(scope="session")
+def imprinted(tmp_path_factory):
+    """The seed with a book.yaml that gives a 版权页 everything, and section heads after 2 pages."""
+    folder = tmp_path_factory.mktemp("imprinted") / "book"
+    shutil.copytree(SEED, folder)
+    (folder / "book.yaml").write_text(
+        "isbn: 978-7-115-54608-1\nedition: 2024年5月第2版\ncip: |\n  新时代的中国网络法治建设 / 国务院新闻办公室著.\n"
+        "  —北京：人民出版社，2023.3\n  ISBN 978-7-115-54608-1\ndesign:\n  section_heads_after: 2\n", encoding="utf-8")
+    job = laid_out(folder, folder.parent / "out")
+    return job, write(job, "pdf")
+
+
+def heads_and_titles(path, g):
+    """Per body page: (its running head, the chapter's title, the title of the section in force: the first
+    to begin on the page, or else the last before it)."""
+    found, chapter, section = [], None, None
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages[PdfReader(path).page_labels.index("1"):]:
+            chars = [c for c in page.chars if c["text"].strip()]
+            head = "".join(c["text"] for c in chars if baseline(c, page) < g.margin_top)
+            titles = {}  # size → the titles of that size, a line each, in order
+            for c in chars:
+                titles.setdefault(round(c["size"]), {}).setdefault(round(baseline(c, page)), []).append(c["text"])
+            if 16 in titles:
+                chapter, section = "".join(sum(titles[16].values(), [])), None
+            sections = ["".join(line) for line in titles.get(12, {}).values()]
+            found.append((head, chapter, sections[0] if sections else section))
+            section = sections[-1] if sections else section
+    return found
+
+
+def test_running_heads_name_the_book_the_chapter_and_in_long_chapters_the_section(job, pdf_path, imprinted):
+    g = grid(job.design)
+    title = job.book.metadata.title
+    for path, long in ((pdf_path, False), (imprinted[1], True)):
+        pages = heads_and_titles(path, g)
+        sections = 0
+        for number, (head, chapter, section) in enumerate(pages, 1):
+            if not head:
+                continue
+            if number % 2 == 0:
+                assert head == title
+            elif long and section:
+                assert head == section, number
+                sections += 1
+            else:
+                assert head == chapter, number
+        assert bool(sections) == long
+
+
+def test_the_colophon_gives_the_imprint_from_the_finished_layout(imprinted):
+    job, path = imprinted
+    g = grid(job.design)
+    reader = PdfReader(path)
+    pages = len(reader.pages) - 2  # the book block: the cover leaf is not counted
+    text = re.sub(r"\s+", "", reader.pages[3].extract_text())
+    assert "开本185mm×260mm，16开" in text
+    assert f"印张{math.ceil(pages / 16 * 4) / 4:g}" in text
+    assert f"字数{round(g.chars * g.lines * pages / 1000)}千字" in text
+    assert "版次2024年5月第2版" in text and "印次2023年3月第1次印刷" in text
+    assert "书号ISBN978-7-115-54608-1" in text and "图书在版编目（CIP）数据" in text and "人民出版社" in text
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[3]
+        lowest = max(baseline(c, page) for c in page.chars)
+        # It stands at the foot: its last line on the type area's last line (9 pt type, within a line).
+        assert page.height - g.margin_bottom - g.line_pitch < lowest < page.height - g.margin_bottom
+
+
+def test_a_wrong_isbn_is_an_error_with_its_line(tmp_path):
+    folder = tmp_path / "book"
+    shutil.copytree(SEED, folder)
+    (folder / "book.yaml").write_text("title: 书\nisbn: 978-7-115-54608-2\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load(folder)
+    assert err.value.line == 2 and "check digit" in str(err.value)

@@ -23,7 +23,7 @@ def line_width(setter, line):
     """Width in em as drawn: advances, letter-spacing after every character but the line's last, margins."""
     width = 0.0
     for s in line:
-        width += setter.shaper.width(s.text, s.style, s.halt) + s.spacing * len(s.text) + s.margin
+        width += setter.shaper.width(s.text, s.style, s.halt, full_width=s.full_width) + s.spacing * len(s.text) + s.margin
     return width - line[-1].spacing
 
 

@@ -40,7 +40,7 @@ import pyphen
 
 from ..tree import (CONTAINERS, Code, Emphasis, Inline, LineBreak, Link, Note, NoteRef, Paragraph, Strikethrough,
                     Strong, Styled, Text, plain)
-from ..clreq import CLOSING, MIDDLE_DOT, OPENING, PAIRED
+from ..clreq import CLOSING, DASH, MIDDLE_DOT, OPENING, PAIRED
 from .shaper import Shaper
 
 AUTOSPACE = 0.25  # em between Han and Latin or digits
@@ -73,6 +73,14 @@ class Unit:
     def size(self) -> float:
         return min((SMALL.get(wrap[0], 1.0) for wrap in self.wraps), default=1.0) if self.wraps else 1.0
 
+    @property
+    def full_width(self) -> bool:
+        """A dash of Chinese text (一字线 —, 破折号 ——): set in its full-width form, one or two ems. Shaped
+        alone, in no script of its own, a CJK font gives the proportional em dash (0.89 em in Noto CJK),
+        inside a Han run the full-width one: the `fwid` feature gives the full-width form wherever the
+        unit is drawn, so that its width never depends on the run it shares a span with."""
+        return bool(self.text) and set(self.text) == {DASH}
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -86,6 +94,7 @@ class Segment:
     wraps: tuple[tuple[str, ...], ...] = ()
     hyphen: bool = False  # the line breaks inside a word after it: a hyphen is drawn
     split: bool = False  # pieces of a Latin run, drawn unkerned as they were measured
+    full_width: bool = False  # dashes, drawn with the `fwid` feature (Unit.full_width)
 
     @property
     def text(self) -> str:
@@ -285,7 +294,7 @@ class Setter:
 
     def drawn(self, unit: Unit, halt: bool) -> float:
         """The width WeasyPrint draws `unit` at, before the setter's spacing."""
-        return self.shaper.width(unit.text, unit.style, halt, kern=not unit.split) * unit.size
+        return self.shaper.width(unit.text, unit.style, halt, kern=not unit.split, full_width=unit.full_width) * unit.size
 
     def widths(self, content: tuple[Inline, ...]) -> tuple[float, float]:
         """(on one line, its widest stretch that may not break) of `content`, in em."""
@@ -456,14 +465,15 @@ class Setter:
                 previous
                 and margin == 0.0
                 and previous.margin == 0.0
-                and (previous.style, previous.halt, previous.spacing, previous.wraps, previous.split)
-                == (unit.style, halt[i], spacing, unit.wraps, unit.split)
+                and (previous.style, previous.halt, previous.spacing, previous.wraps, previous.split, previous.full_width)
+                == (unit.style, halt[i], spacing, unit.wraps, unit.split, unit.full_width)
             ):
                 # Built directly: dataclasses.replace is the setter's slowest line on a long book.
                 segments[-1] = Segment(joined(previous.content, piece), unit.style, halt[i], spacing, 0.0,
-                                       unit.wraps, split=unit.split)
+                                       unit.wraps, split=unit.split, full_width=unit.full_width)
             else:
-                segments.append(Segment((piece,), unit.style, halt[i], spacing, margin, unit.wraps, split=unit.split))
+                segments.append(Segment((piece,), unit.style, halt[i], spacing, margin, unit.wraps, split=unit.split,
+                                        full_width=unit.full_width))
         if end < len(line_units) and line_units[end].glue == "hyphen":
             segments[-1] = replace(segments[-1], hyphen=True)
         return segments

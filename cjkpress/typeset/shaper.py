@@ -23,8 +23,9 @@ class Shaper:
         return hb.Font(fonts.hb_face(face))
 
     @cache
-    def width(self, text: str, style: str, halt: bool, kern: bool = True) -> float:
-        """`kern`: as a run is drawn whole; False, as the pieces of a broken run are drawn."""
+    def width(self, text: str, style: str, halt: bool, kern: bool = True, full_width: bool = False) -> float:
+        """`kern`: as a run is drawn whole; False, as the pieces of a broken run are drawn. `full_width`:
+        with the `fwid` feature, as the setter's dashes are drawn."""
         if not text:
             return 0.0
         face = fonts.face(self.design, style)
@@ -35,6 +36,8 @@ class Shaper:
         buffer.guess_segment_properties()
         buffer.language = self.language
         features = {"halt": True} if halt else {}
+        if full_width:
+            features["fwid"] = True
         if not kern:  # a letter of a word drawn letter by letter: no kerning, no ligature with its neighbour
             features.update(kern=False, liga=False, clig=False)
         hb.shape(font, buffer, features)

@@ -72,10 +72,13 @@ def link_urls(book: Book, document=lambda chapter_id: ""):
     return link_url
 
 
-def one_file_book(template: str, book: Book, design: Design, asset_url, **context) -> str:
+def one_file_book(template: str, book: Book, design: Design, asset_url, imprint=None, long_chapters=frozenset(),
+                  **context) -> str:
     """The whole book as one HTML file (templates/book.html, filled in by `template`).
 
-    `asset_url(path)` turns a figure's local path into the URL written in the HTML.
+    `asset_url(path)` turns a figure's local path into the URL written in the HTML; a printed book has
+    its 版本记录 (`imprint`) and the ids of the chapters whose sections are running heads.
     """
     return render(template, book=book, meta=book.metadata, toc=book.contents(), design=design, grid=grid(design),
-                  stylesheet=stylesheet("print.css", "screen.css"), asset_url=asset_url, link_url=link_urls(book), **context)
+                  stylesheet=stylesheet("print.css", "screen.css"), asset_url=asset_url, link_url=link_urls(book),
+                  imprint=imprint, long_chapters=long_chapters, **context)

@@ -6,21 +6,23 @@ style sheet (bleed, marks, CMYK). The layout also gives the page map the
 EPUB needs: where each printed page begins, and the cover.
 """
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from weasyprint import CSS, HTML, Document
 
+from ...imprint import imprint
 from ...output import atomic
 from .. import LINES, Job, Writer
 from ..markup import STYLES, TEMPLATES, one_file_book
-from ..pagemap import PageMap, block_numbers, record
+from ..pagemap import PageMap, block_numbers, record, record_path
 from . import engine
 from .cover import render_cover
 from .fetcher import LocalFetcher
-from .labels import label
-from .pages import page_starts
+from .labels import COVER, label
+from .pages import chapter_pages, page_starts
 
 # The CMYK profile of the print edition's output intent (Debian's libgs-common).
 ICC = Path("/usr/share/color/icc/ghostscript")
@@ -49,20 +51,58 @@ class Layout:
             return document.write_pdf(pdf_variant="pdf/x-4", finisher=label)
 
 
-def book_html(job: Job) -> str:
+@dataclass(frozen=True)
+class Counts:
+    """What the pages print of the finished layout itself: how many pages the book block has (in the
+    版权页's 印张 and 字数), and which chapters are long enough to take their sections' running heads."""
+
+    pages: int = 0
+    long_chapters: tuple[str, ...] = ()
+
+
+def counts(document: Document, job: Job) -> Counts:
+    long = job.design.section_heads_after
+    return Counts(len(document.pages) - len(COVER),
+                  tuple(chapter for chapter, pages in chapter_pages(document).items() if pages > long))
+
+
+def book_html(job: Job, found: Counts) -> str:
     """The book as WeasyPrint reads it: the one-file book with the set lines, figures by file URL."""
     numbers = block_numbers(job.book)
     return one_file_book("pdf/book.html", job.book, job.design, lambda path: path.resolve().as_uri(), lines=job.lines,
-                         block_number=lambda block: numbers[id(block)])
+                         block_number=lambda block: numbers[id(block)],
+                         imprint=imprint(job.book.metadata, job.design, found.pages),
+                         long_chapters=set(found.long_chapters))
 
 
 def layout(job: Job) -> Layout:
-    """The job's layout, made once for every PDF writer and the page map."""
+    """The job's layout, made once for every PDF writer and the page map.
+
+    What the pages print of the layout itself comes from a layout: laid out
+    with the last build's counts (or none), then again with the counts found
+    if they differ. The counts never move a page break (the 版权页 is a page
+    of its own, a running head is in the margin), so the second layout keeps
+    them, and the pages are the same whatever the first guess was.
+    """
     if "pdf" not in job.shared:
         book_dir = job.book.folder or job.book.source.parent
         fetcher = LocalFetcher([book_dir, TEMPLATES, STYLES, ICC])
-        source = HTML(string=book_html(job), base_url=str(book_dir), url_fetcher=fetcher)
-        job.shared["pdf"] = Layout(source.render(), source, job.book.metadata.identifier)
+        guess_path = record_path(job.book, job.out, "counts.json")
+        try:
+            guess = json.loads(guess_path.read_text(encoding="utf-8"))
+            found = Counts(int(guess["pages"]), tuple(guess["long_chapters"]))
+        except (OSError, ValueError, TypeError, KeyError):
+            found = Counts()
+        for _ in range(3):  # two at most, as said above
+            source = HTML(string=book_html(job, found), base_url=str(book_dir), url_fetcher=fetcher)
+            document = source.render()
+            if (now := counts(document, job)) == found:
+                break
+            found = now
+        with atomic(guess_path) as tmp:
+            tmp.write_text(json.dumps({"pages": found.pages, "long_chapters": list(found.long_chapters)}),
+                           encoding="utf-8")
+        job.shared["pdf"] = Layout(document, source, job.book.metadata.identifier)
     return job.shared["pdf"]
 
 

@@ -72,3 +72,23 @@ def page_starts(document: Document, book: Book) -> list[PageStart]:
     for i in range(1, len(starts)):
         starts[i] = starts[i] or starts[i - 1]
     return [PageStart(str(number), *start) for number, start in enumerate(starts, 1)]
+
+
+def page_chapter(box) -> str | None:
+    """The id of the chapter a page's content belongs to (None for a page of front matter, or blank)."""
+    element = getattr(box, "element", None)
+    if element is not None and CHAPTER_CLASS in (element.get("class") or "").split():
+        return element.get("id")
+    for child in getattr(box, "children", ()):
+        if not isinstance(child, boxes.MarginBox) and (found := page_chapter(child)):
+            return found
+    return None
+
+
+def chapter_pages(document: Document) -> dict[str, int]:
+    """The number of pages each chapter fills, by its id (blank pages after it not counted)."""
+    counts: dict[str, int] = {}
+    for page in document.pages:
+        if not page._page_box.page_type.blank and (chapter := page_chapter(page._page_box)):
+            counts[chapter] = counts.get(chapter, 0) + 1
+    return counts
