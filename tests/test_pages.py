@@ -1,6 +1,7 @@
 """Book-grade pages, measured on the PDFs: page labels, running heads and folios, on the seed, the
 variants paper and the Markdown manual."""
 
+import json
 import math
 import re
 import shutil
@@ -235,3 +236,14 @@ def test_a_wrong_isbn_is_an_error_with_its_line(tmp_path):
     with pytest.raises(InputError) as err:
         load(folder)
     assert err.value.line == 2 and "check digit" in str(err.value)
+
+
+def test_a_wrong_guess_of_the_counts_changes_no_byte(pdf_path, tmp_path):
+    """The layout starts from the last build's counts: whatever they say, the PDF is the same."""
+    cache = tmp_path / ".cache" / "cyberspace-rule-of-law.counts.json"
+    cache.parent.mkdir()
+    cache.write_text('{"pages": 3, "long_chapters": ["ch-1"]}', encoding="utf-8")
+    job = laid_out(SEED, tmp_path)
+    assert write(job, "pdf").read_bytes() == pdf_path.read_bytes()
+    assert json.loads(cache.read_text(encoding="utf-8")) == {"pages": len(PdfReader(pdf_path).pages) - 2,
+                                                               "long_chapters": []}
