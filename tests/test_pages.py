@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from cjkpress.book import load
-from cjkpress.design import grid
+from cjkpress.design import TITLES, grid
 from cjkpress.errors import InputError
 from conftest import SEED, laid_out, write
 
@@ -247,3 +247,21 @@ def test_a_wrong_guess_of_the_counts_changes_no_byte(pdf_path, tmp_path):
     assert write(job, "pdf").read_bytes() == pdf_path.read_bytes()
     assert json.loads(cache.read_text(encoding="utf-8")) == {"pages": len(PdfReader(pdf_path).pages) - 2,
                                                                "long_chapters": []}
+
+
+def test_a_long_title_breaks_into_balanced_lines_on_the_cover(tmp_path):
+    folder = tmp_path / "book"
+    shutil.copytree(SEED, folder)
+    (folder / "book.yaml").write_text("title: 新时代的中国军控、裁军与防扩散\n", encoding="utf-8")
+    job = laid_out(folder, tmp_path / "out")
+    g = grid(job.design)
+    with pdfplumber.open(write(job, "pdf")) as pdf:
+        rows = {}
+        for c in pdf.pages[0].chars:
+            if round(c["size"]) == TITLES["cover"][0]:
+                rows.setdefault(round(c["top"]), []).append(c)
+    lines = ["".join(c["text"] for c in sorted(row, key=lambda c: c["x0"])) for _, row in sorted(rows.items())]
+    # Filled first, it would be 新时代的中国军控、裁军与防扩 / 散.
+    assert lines == ["新时代的中国军控、", "裁军与防扩散"]
+    for row in rows.values():
+        assert max(c["x1"] for c in row) - min(c["x0"] for c in row) <= g.chars * g.font_size

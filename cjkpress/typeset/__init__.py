@@ -13,17 +13,18 @@ their measure too (code.py).
 
 from dataclasses import dataclass, replace
 
-from ..design import Design, grid
-from ..tree import Book, Box, CodeBlock, Definitions, ListBlock, Listing, Note, Paragraph, Quote, Table
+from ..design import TITLES, Design, grid
+from ..tree import Book, Box, CodeBlock, Definitions, ListBlock, Listing, Metadata, Note, Paragraph, Quote, Table
 from .code import CodeLine, SetCode, set_code
-from .setter import Segment, Setter
+from .setter import Segment, Setter, balanced
 from .shaper import Shaper
 from .table import SetTable, set_table
 
 # A paragraph or a note → its parts (more than one after a forced line break) → their lines → the runs
 # of each line; a code block → its lines; a table → its columns and cells; a listing → whether it is kept
-# on one page.
-SetLines = dict[Paragraph | Note | CodeBlock | Table | Listing, list[list[list[Segment]]] | SetCode | SetTable | bool]
+# on one page; the book's metadata → the lines of its title on the cover and the title page (TITLES).
+SetLines = dict[Paragraph | Note | CodeBlock | Table | Listing | Metadata,
+                list[list[list[Segment]]] | SetCode | SetTable | bool | dict[str, list[str]]]
 NOTE_MARK_SPACE = "\u2002"  # an en space between a footnote's mark and its text (print.css)
 CODE_PADDING = 2  # columns: the half em of code face on either side of a code block
 LIST_INDENT = 2  # em a list, a quote or a definition is set in from the text around it
@@ -92,6 +93,9 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
     body = Place(layout.chars)
     for chapter in book.chapters:
         walk(chapter.blocks + [b for section in chapter.sections for b in section.blocks], body)
+    title = Setter(shaper, 0, indent=0, style="strong")
+    lines[book.metadata] = {place: balanced(title, book.metadata.title, layout.chars * layout.font_size / size, tracking)
+                            for place, (size, tracking) in TITLES.items()}
     return lines
 
 

@@ -31,6 +31,7 @@ Widths come from the Shaper (shaper.py). Only positions change: the
 characters are the source's, so the PDF's text layer is the text as published.
 """
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -484,3 +485,42 @@ def joined(content: tuple[Text | NoteRef, ...], piece: Text | NoteRef) -> tuple[
     if isinstance(piece, Text) and isinstance(content[-1], Text):
         return content[:-1] + (Text(content[-1].text + piece.text),)
     return content + (piece,)
+
+
+def balanced(setter: Setter, text: str, measure: float, tracking: float = 0.0) -> list[str]:
+    """A title's lines: as few as fit `measure` em (each character `tracking` em wider), broken where
+    clreq lets a line break, as nearly even as can be, a break after a mark of the title (、，：) taken
+    before one inside a phrase. Never one character alone on a line, as a line filled first would leave."""
+    units = collapsed(inline_units((Text(text),), setter.style))
+    widths = [setter.width(u, False) + tracking * len(u.text) for u in units]
+    count = max(1, math.ceil(sum(widths) / measure))
+    if count == 1 or len(units) < 2 * count:
+        return [text]
+    starts = [0] + [i for i in range(1, len(units)) if may_break(units[i - 1], units[i])]
+    edges = [0.0]
+    for w in widths:
+        edges.append(edges[-1] + w)
+    even = edges[-1] / count
+
+    @cache
+    def best(start: int, lines: int) -> tuple[float, tuple[int, ...]]:
+        """(cost, where the lines after the first begin) of setting units[start:] in `lines` lines."""
+        if lines == 1:
+            width = edges[-1] - edges[start]
+            return ((width - even) ** 2 if width <= measure else math.inf), ()
+        found = (math.inf, ())
+        for end in (s for s in starts if start + 1 < s < len(units) - 1):
+            width = edges[end] - edges[start]
+            if width > measure:
+                break
+            cost = (width - even) ** 2 - (0.25 if units[end - 1].kind == "close" else 0.0) * even ** 2
+            rest, breaks = best(end, lines - 1)
+            if cost + rest < found[0]:
+                found = (cost + rest, (end, *breaks))
+        return found
+
+    cost, breaks = best(0, count)
+    if cost == math.inf:
+        return [text]
+    bounds = [0, *breaks, len(units)]
+    return ["".join(u.text for u in units[a:b]) for a, b in zip(bounds, bounds[1:])]

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..design import Design, grid
+from ..design import TITLES, Design, grid
 from ..tree import (Book, Box, Code, CodeBlock, Definitions, Emphasis, Figure, Image, LineBreak, Link, ListBlock,
                     Listing, NoteRef, Paragraph, Quote, Rule, Strikethrough, Strong, Styled, Subheading, Table, toc_heading)
 
@@ -81,4 +81,4 @@ def one_file_book(template: str, book: Book, design: Design, asset_url, imprint=
     """
     return render(template, book=book, meta=book.metadata, toc=book.contents(), design=design, grid=grid(design),
                   stylesheet=stylesheet("print.css", "screen.css"), asset_url=asset_url, link_url=link_urls(book),
-                  imprint=imprint, long_chapters=long_chapters, **context)
+                  imprint=imprint, long_chapters=long_chapters, titles=TITLES, **context)
