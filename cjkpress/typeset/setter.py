@@ -95,11 +95,15 @@ class Segment:
     wraps: tuple[tuple[str, ...], ...] = ()
     hyphen: bool = False  # the line breaks inside a word after it: a hyphen is drawn
     split: bool = False  # pieces of a Latin run, drawn unkerned as they were measured
-    full_width: bool = False  # dashes, drawn with the `fwid` feature (Unit.full_width)
 
     @property
     def text(self) -> str:
         return plain(self.content)
+
+    @property
+    def full_width(self) -> bool:
+        """Dashes, drawn with the `fwid` feature (Unit.full_width): a segment never joins them to other text."""
+        return bool(self.text) and set(self.text) == {DASH}
 
 
 def is_han(char: str) -> bool:
@@ -471,10 +475,9 @@ class Setter:
             ):
                 # Built directly: dataclasses.replace is the setter's slowest line on a long book.
                 segments[-1] = Segment(joined(previous.content, piece), unit.style, halt[i], spacing, 0.0,
-                                       unit.wraps, split=unit.split, full_width=unit.full_width)
+                                       unit.wraps, split=unit.split)
             else:
-                segments.append(Segment((piece,), unit.style, halt[i], spacing, margin, unit.wraps, split=unit.split,
-                                        full_width=unit.full_width))
+                segments.append(Segment((piece,), unit.style, halt[i], spacing, margin, unit.wraps, split=unit.split))
         if end < len(line_units) and line_units[end].glue == "hyphen":
             segments[-1] = replace(segments[-1], hyphen=True)
         return segments

@@ -7,7 +7,7 @@ EPUB needs: where each printed page begins, and the cover.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -100,8 +100,7 @@ def layout(job: Job) -> Layout:
                 break
             found = now
         with atomic(guess_path) as tmp:
-            tmp.write_text(json.dumps({"pages": found.pages, "long_chapters": list(found.long_chapters)}),
-                           encoding="utf-8")
+            tmp.write_text(json.dumps(asdict(found)), encoding="utf-8")
         job.shared["pdf"] = Layout(document, source, job.book.metadata.identifier)
     return job.shared["pdf"]
 
