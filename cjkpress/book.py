@@ -21,13 +21,25 @@ from .tree import Book, Metadata
 log = logging.getLogger(__name__)
 
 
-def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
-    """The book at `path`; `encoding` names the text's encoding when it is not UTF-8 or UTF-16."""
+def locate(path: Path):
+    """(the reader of the book at `path`, what it located there)."""
     reader, located = next(((r, found) for r in READERS if (found := r.locate(path))), (None, None))
     if located is None:
         if path.is_dir():
             raise InputError("no source.txt in the book folder; put the white paper's text there", path)
         raise InputError("no such book folder or text file", path)
+    return reader, located
+
+
+def settings(path: Path) -> tuple[str, config_module.Config]:
+    """(the slug, the settings) of the book at `path`, without reading its text."""
+    reader, located = locate(path)
+    return located.slug, reader.configure(located, None)
+
+
+def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
+    """The book at `path`; `encoding` names the text's encoding when it is not UTF-8 or UTF-16."""
+    reader, located = locate(path)
     config = reader.configure(located, encoding)
     found = reader.read(located, config, encoding)
     values = config.values

@@ -1,4 +1,4 @@
-"""Command line: `cjkpress build PATH [--out DIR] [--formats pdf,epub,html]`, `cjkpress check PDF...`."""
+"""Command line: `cjkpress build PATH [--out DIR] [--formats pdf,epub,html]`, `cjkpress check PDF|BOOK...`."""
 
 import argparse
 import logging
@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .config import DEFAULT_DESIGN
 from .errors import InputError
 from .writers import WRITERS
 
@@ -31,20 +32,36 @@ def parser() -> argparse.ArgumentParser:
                        help="pdf (screen), print (PDF/X for the printer), epub, html (default: pdf,epub)")
     build.add_argument("--encoding", help="the text's encoding when it is not UTF-8 or UTF-16, e.g. gb18030")
     check = sub.add_parser("check", help="preflight typeset PDFs against the clreq rules")
-    check.add_argument("pdfs", type=Path, nargs="+", metavar="PDF", help="PDFs to check")
+    check.add_argument("pdfs", type=Path, nargs="+", metavar="PDF|BOOK",
+                       help="PDFs to check, or books: the screen PDF built of each, by its design's tolerances")
+    check.add_argument("--out", type=Path, default=Path("build"), help="where books were built (default: build)")
     return p
+
+
+def checked(paths: list[Path], out: Path) -> list[tuple[Path, float]]:
+    """(PDF, the spread it may have) for each path: a PDF is held to the default design, a book to its own."""
+    from .book import settings
+
+    result = []
+    for path in paths:
+        if path.suffix.lower() == ".pdf":
+            result.append((path, DEFAULT_DESIGN["max_spread"]))
+        else:
+            slug, config = settings(path)
+            result.append((out / f"{slug}.pdf", config.design["max_spread"]))
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
-    if args.command == "check":
-        from .preflight import run  # imported on demand: pdfplumber is slow to import
-
-        return run(args.pdfs)
-    from .build import build
-
     try:
+        if args.command == "check":
+            from .preflight import run  # imported on demand: pdfplumber is slow to import
+
+            return run(checked(args.pdfs, args.out))
+        from .build import build
+
         build(args.path, args.out, args.formats, args.encoding)
     except InputError as err:
         print(f"{err}", file=sys.stderr)

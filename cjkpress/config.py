@@ -61,6 +61,8 @@ DESIGN_SCHEMA = {
                            "or chapter (the chapter's, and the section's)"),
     "section_heads_after": (int, "chapters longer than this many pages take their sections' titles as right-hand "
                                  "running heads"),
+    "max_spread": (float, "em the Han characters of a justified body line may be set apart before "
+                          "`cjkpress check` fails it"),
 }
 RUNNING_HEADS = ("book", "chapter")
 RUN_IN_SCHEMA = {
@@ -71,7 +73,7 @@ RUN_IN_SCHEMA = {
 DEFAULT_DESIGN = {"page_size": "16开", "body_font": "Noto Serif CJK SC", "heading_font": "Noto Sans CJK SC",
                   "fallback_font": "", "emphasis_font": "LXGW WenKai", "code_font": "Noto Sans Mono CJK SC", "toc_depth": 2,
                   "chapter_numbers": False, "running_heads": "book",
-                  "section_heads_after": 6}
+                  "section_heads_after": 6, "max_spread": 0.08}
 
 
 @dataclass
@@ -126,6 +128,8 @@ def check_keys(mapping: dict, schema: dict, config: Config, prefix: str = "") ->
             hint = f"did you mean “{close[0]}”?" if close else f"known keys: {', '.join(schema)}"
             raise InputError(f"unknown key “{name}”; {hint}", config.path, config.line(name))
         kind, what = schema[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            mapping[key] = value = float(value)
         if kind is str and isinstance(value, (datetime.date, int, float)) and not isinstance(value, bool):
             mapping[key] = value = value.isoformat() if isinstance(value, datetime.date) else str(value)
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):

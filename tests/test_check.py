@@ -242,8 +242,8 @@ def test_report_format(reports):
 
 
 def test_run_prints_reports_and_returns_the_status(pdfs, tmp_path, capsys):
-    assert preflight.run([pdfs["clean"]]) == 0
-    assert preflight.run([pdfs["clean"], pdfs["lone-character"]]) == 1
+    assert preflight.run([(pdfs["clean"], 0.08)]) == 0
+    assert preflight.run([(pdfs["clean"], 0.08), (pdfs["lone-character"], 0.08)]) == 1
     out = capsys.readouterr().out
     assert "clean.pdf: 0 problems" in out and "lone-character.pdf: 1 problem " in out
 
@@ -251,7 +251,7 @@ def test_run_prints_reports_and_returns_the_status(pdfs, tmp_path, capsys):
 def test_run_on_a_file_that_is_not_a_pdf(tmp_path, capsys):
     junk = tmp_path / "junk.pdf"
     junk.write_text("not a pdf")
-    assert preflight.run([junk, tmp_path / "absent.pdf"]) == 1
+    assert preflight.run([(junk, 0.08), (tmp_path / "absent.pdf", 0.08)]) == 1
     err = capsys.readouterr().err
     assert f"{junk}: cannot check:" in err and "absent.pdf: cannot check:" in err
 

@@ -92,3 +92,31 @@ def test_line_never_starts_with_a_stop_or_ends_with_an_opening_mark(setter):
     lines = set_one(setter, "中" * 35 + "“国，" + "家" * 40)
     texts = [line_text(line) for line in lines]
     assert texts[0][-1] != "“" and texts[1][0] not in CLOSING
+
+
+@pytest.fixture(scope="module")
+def narrow(design):
+    """A 10-em measure, unindented: a line there has few gaps to spread."""
+    return Setter(Shaper(design, "zh-Hans"), 10, indent=0)
+
+
+def test_a_loose_line_pulls_the_next_unit_in_by_squeezing_a_pair(narrow):
+    # “中”，中中中中中 is 8.5 em: 1.5 em over 7 gaps (0.21 em each) if 家”。 goes down. Its 2 em (。
+    # half-width at the line end) need 0.5 em more: the ， of the pair ”， set half-width too gives it.
+    lines = narrow.lines(Paragraph((Text("“中”，中中中中中家”。" + "中" * 9),), 1))
+    assert line_text(lines[0]) == "“中”，中中中中中家”。"
+    assert "".join(s.text for s in lines[0] if s.halt) == "”，”。"
+    assert line_width(narrow, lines[0]) == pytest.approx(10, abs=1e-3)
+
+
+def test_a_comma_alone_is_never_squeezed(narrow):
+    # The same line with its comma in no pair: 家”。 needs 0.5 em that only the comma could give.
+    lines = narrow.lines(Paragraph((Text("中中中，中中中中中家”。" + "中" * 9),), 1))
+    assert line_text(lines[0]) == "中中中，中中中中中"
+    assert not any(s.halt for s in lines[0])
+
+
+def test_a_lone_last_character_is_pulled_up_by_squeezing(narrow):
+    # 国。 alone on a second line: the first takes it when 。 and one mark of a pair are set half-width.
+    (line,) = narrow.lines(Paragraph((Text("“中”，“中”，中中中国。"),), 1))
+    assert "".join(s.text for s in line if s.halt) == "”，“”，。"

@@ -18,13 +18,14 @@ from pypdf.errors import PyPdfError
 
 from .glyphs import CheckError, read, smaller
 from .report import Report
-from .rules import CHECKS, LINE_CHECKS, RULES, unembedded_fonts
+from .rules import CHECKS, LINE_CHECKS, MAX_SPREAD, RULES, spacing, spreads, unembedded_fonts
 
 __all__ = ["RULES", "CheckError", "Report", "check", "run"]
 
 
-def check(pdf_path) -> Report:
-    """Check one PDF against every rule; raises CheckError if it cannot be read."""
+def check(pdf_path, max_spread: float = MAX_SPREAD) -> Report:
+    """Check one PDF against every rule, its justified lines spread `max_spread` em at most; raises
+    CheckError if it cannot be read."""
     pdf_path = Path(pdf_path)
     try:
         reader = PdfReader(pdf_path)
@@ -34,17 +35,19 @@ def check(pdf_path) -> Report:
         raise CheckError(f"not a readable PDF ({err})") from err
     smaller_places = [p for text in smaller(pages) for c in LINE_CHECKS for p in c(text)]
     places = {rule: [] for rule in RULES}
-    for rule, where in [p for c in CHECKS for p in c(pages)] + smaller_places + font_places:
+    spread_places = list(spacing(pages, max_spread))
+    for rule, where in [p for c in CHECKS for p in c(pages)] + spread_places + smaller_places + font_places:
         places[rule].append(where)
-    return Report(str(pdf_path), pages.em, pages.measure, pages.first_body, places)
+    return Report(str(pdf_path), pages.em, pages.measure, pages.first_body, places, spreads(pages), max_spread)
 
 
 def run(paths, out=None) -> int:
-    """The `cjkpress check PDF...` command: a report per PDF on `out` (stdout); 0 if all pass, else 1."""
+    """The `cjkpress check` command: a report per (PDF, the spread it allows) of `paths` on `out`
+    (stdout); 0 if all pass, else 1."""
     status = 0
-    for path in paths:
+    for path, max_spread in paths:
         try:
-            report = check(path)
+            report = check(path, max_spread)
         except (CheckError, OSError) as err:
             print(f"{path}: cannot check: {err}", file=sys.stderr)
             status = 1

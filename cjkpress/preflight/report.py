@@ -1,6 +1,6 @@
 """What the preflight found in one PDF: the places that break each rule, and the printed report."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,13 @@ class Report:
     measure: float  # pt
     first_body_page: int  # 1-based
     places: dict[str, list[Place]]  # rule → its places, every rule in the order of rules.RULES
+    spreads: list[float] = field(default_factory=list)  # em: how far each justified line spreads its Han
+    max_spread: float = 0.0  # em: the most allowed
+
+    def spread(self, share: float) -> float:
+        """The spread that `share` (0 to 1) of the justified lines do not exceed: 1 gives the widest."""
+        ordered = sorted(self.spreads) or [0.0]
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
     def count(self, rule: str) -> int:
         return len(self.places[rule])
@@ -32,7 +39,9 @@ class Report:
             f"(body {self.em:g} pt from page {self.first_body_page}, type area {self.measure / self.em:.2f} em)"
         ]
         for rule, places in self.places.items():
-            lines.append(f"  {rule}: {len(places)}")
+            lines.append(f"  {rule}: {len(places)}" + (
+                f" (Han characters of {len(self.spreads)} justified lines at most {self.spread(1):.3f} em apart, "
+                f"95% at most {self.spread(0.95):.3f}; allowed {self.max_spread:g})" if rule == "spacing" else ""))
             for p in places[:limit]:
                 text = f"{p.line} — " if p.line else ""
                 lines.append(f"    p. {p.page}: {text}{p.detail}")

@@ -2,8 +2,8 @@
 
 The rules (body lines only unless said otherwise; clreq is the W3C's
 "Requirements for Chinese Text Layout"):
-justification, adjacent-punctuation, line-start, line-end, split-dash,
-han-latin-spacing, lone-character, line-pitch, heading-at-foot, widow, orphan,
+justification, spacing, adjacent-punctuation, line-start, line-end,
+split-dash, han-latin-spacing, lone-character, line-pitch, heading-at-foot, widow, orphan,
 text-layer, fonts (every font of every page), fallback-font (every glyph of
 every page). Each check below says what it counts.
 
@@ -22,6 +22,7 @@ from .report import Place
 
 RULES = (
     "justification",
+    "spacing",
     "adjacent-punctuation",
     "line-start",
     "line-end",
@@ -50,6 +51,8 @@ COMPRESSED = 0.6  # ½ em mark + slack: the most two compressed marks may be apa
 HAN_LATIN_MIN = 0.15  # about ¼ em, less some give
 TEXT_GAP = 0.1  # poppler's pdftotext starts a new word at a gap of 0.1 × size
 PITCH = 0.03  # a paragraph's lines are the line pitch apart, to this
+MAX_SPREAD = 0.08  # the widest a justified line's Han characters may be set apart (design.max_spread)
+SPREAD_PRECISION = 0.005  # positions in a PDF are rounded: a spread this far over the limit is within it
 
 Found = Iterator[tuple[str, Place]]
 
@@ -114,6 +117,24 @@ def justification(pages: Pages) -> Found:
         if abs(off) > FLUSH * pages.em:
             where = "short of" if off < 0 else "past"
             yield "justification", place(line, f"ends {ems(abs(off), pages.em)} em {where} the right edge")
+
+
+def spread(line: Line, em: float) -> float:
+    """How far apart (em) a line sets its Han characters at most: 0 in a line set solid, the widest gap
+    inter-character justification opened in a justified one."""
+    return max((b.x0 - a.x1 for a, b in pairs(line) if is_han(a.text) and is_han(b.text)), default=0.0) / em
+
+
+def spreads(pages: Pages) -> list[float]:
+    """The spread of every justified body line (a paragraph's last line is not justified)."""
+    return [spread(line, pages.em) for line in pages.body if not line.last]
+
+
+def spacing(pages: Pages, max_spread: float) -> Found:
+    """No justified line sets its Han characters more than `max_spread` em apart."""
+    for line in pages.body:
+        if not line.last and (widest := spread(line, pages.em)) > max_spread + SPREAD_PRECISION:
+            yield "spacing", place(line, f"Han characters {widest:.3f} em apart (at most {max_spread:g})")
 
 
 def adjacent_punctuation(pages: Pages) -> Found:

@@ -16,12 +16,17 @@ it line by line, each line with its spacing made explicit:
 4. Lines are filled greedily, never starting with a closing mark or stop or
    `·`, never ending with an opening mark, and a closing mark at the end of a
    line may be set half-width if that lets it stay ("push in" before "push out").
-5. A paragraph whose last line would hold one Han character pulls one more down.
-6. Every line but the last (of the paragraph, or before a forced line break)
+5. 挤进 before spreading: a line that would be spread by more than TIGHT a
+   gap pulls the next unit in instead, when setting its line-end mark and the
+   full-width marks of its compressed pairs half-width makes room for it (a
+   pair then takes 1 em; a lone comma is never squeezed).
+6. A paragraph whose last line would hold one Han character pulls it up by
+   挤进 if it can, else pulls one more down.
+7. Every line but the last (of the paragraph, or before a forced line break)
    is justified: word spaces of Latin text grow first (up to SPACE_STRETCH),
    then the slack is spread evenly over the other boundaries between units,
    never inside code or a word (inter-character justification).
-7. A Latin run too long for what is left of a line may break inside: a URL or
+8. A Latin run too long for what is left of a line may break inside: a URL or
    path after `/` or before `.?#&=-_`, a word at its hyphenation points
    (Pyphen; the hyphen is drawn, not written into the text), and as a last
    resort anywhere: no line leaves the measure. A space that ends a line
@@ -49,6 +54,7 @@ EPSILON = 1e-6
 SMALL = {"sup": 0.7, "sub": 0.7}  # the size of raised and lowered text, in em
 SPACE_STRETCH = 0.15  # em a word space may grow before the other gaps of its line do
 LOOSE = 0.08  # em a gap may grow before a break inside a word is worth it (0.1 reads as a word space)
+TIGHT = 0.05  # em a gap may grow before the next unit is pulled in by 挤进, if it can be
 # Breaks inside a Latin run, from the most to the least welcome; JOIN joins two
 # letters of a word that may not break there (it may be letter-spaced).
 GLUES = ("url", "hyphen", "any")
@@ -274,15 +280,28 @@ def is_space(unit: Unit) -> bool:
     return unit.kind == "space" and unit.style != "code"
 
 
+def is_pair(a: Unit, b: Unit) -> bool:
+    """Two marks whose blank halves meet: closing before closing or opening, opening before opening."""
+    return a.kind == "close" and b.kind in ("close", "open") or a.kind == "open" and b.kind == "open"
+
+
 def compressed(units: list[Unit]) -> list[bool]:
-    """Which marks are set half-width so that each adjacent pair takes 1.5 em."""
+    """Which marks are set half-width so that each adjacent pair takes 1.5 em: the first of a pair
+    after a closing mark, the second of two opening marks."""
     halt = [False] * len(units)
     for i, (a, b) in enumerate(zip(units, units[1:])):
-        if a.kind == "close" and b.kind in ("close", "open"):
-            halt[i] = True
-        elif a.kind == "open" and b.kind == "open":
-            halt[i + 1] = True
+        if is_pair(a, b):
+            halt[i if a.kind == "close" else i + 1] = True
     return halt
+
+
+def squeezable(units: list[Unit], halt: list[bool], i: int) -> bool:
+    """Whether the mark at `i` is the full-width one of a compressed pair, which 挤进 may halve too."""
+    if halt[i] or units[i].kind not in ("open", "close"):
+        return False
+    before = i > 0 and halt[i - 1] and is_pair(units[i - 1], units[i])
+    after = i + 1 < len(units) and halt[i + 1] and is_pair(units[i], units[i + 1])
+    return before or after
 
 
 @dataclass
@@ -341,10 +360,10 @@ class Setter:
         gaps = [autospace(a, b) for a, b in zip(line_units, line_units[1:])] + [0.0]
         breaks = self.break_lines(line_units, widths, gaps, halt, indent)
         lines = []
-        for number, (start, end, end_halt) in enumerate(breaks):
-            if end_halt:
-                halt[end - 1] = True
-                widths[end - 1] = self.width(line_units[end - 1], True)
+        for number, (start, end, halved) in enumerate(breaks):
+            for i in halved:
+                halt[i] = True
+                widths[i] = self.width(line_units[i], True)
             last = number == len(breaks) - 1
             avail = self.measure - (indent if number == 0 else 0)
             slack = avail - self.natural(line_units, widths, gaps, start, end)
@@ -392,26 +411,52 @@ class Setter:
                 extras[i] = each
         return extras
 
-    def break_lines(self, line_units, widths, gaps, halt, indent) -> list[tuple[int, int, bool]]:
-        """(start, end, last mark halved) of each line: greedy, then no lone last character."""
+    def break_lines(self, line_units, widths, gaps, halt, indent) -> list[tuple[int, int, tuple[int, ...]]]:
+        """(start, end, the marks set half-width beyond `halt`) of each line: greedy, then no lone last
+        character: pulled up onto the line before by 挤进, else joined by one more unit from it."""
         breaks = []
         start = 0
         while start < len(line_units):
             avail = self.measure - (indent if not breaks else 0)
-            end, end_halt = self.fill(line_units, widths, gaps, halt, start, avail)
-            breaks.append((start, end, end_halt))
+            end, halved = self.fill(line_units, widths, gaps, halt, start, avail)
+            breaks.append((start, end, halved))
             start = end
         if len(breaks) > 1 and self.lone(line_units[breaks[-1][0] :]):
             start, end, _ = breaks[-2]
+            avail = self.measure - (indent if len(breaks) == 2 else 0)
+            if pulled := self.squeeze(line_units, widths, gaps, halt, start, end, avail):
+                breaks[-2:] = [(start, *pulled)]
+                return breaks
             earlier = [e for e in range(start + 1, end) if may_break(line_units[e - 1], line_units[e])]
             if earlier:
-                breaks[-2:] = [(start, earlier[-1], False), (earlier[-1], len(line_units), False)]
+                breaks[-2:] = [(start, earlier[-1], ()), (earlier[-1], len(line_units), ())]
         return breaks
 
-    def fill(self, line_units, widths, gaps, halt, start, avail) -> tuple[int, bool]:
-        """The best break from `start` whose line fits in `avail` em: the furthest free one, unless that
-        leaves the line loose and one inside a word further on does not."""
-        best: dict[str, tuple[int, bool]] = {}
+    def squeeze(self, line_units, widths, gaps, halt, start, end, avail) -> tuple[int, tuple[int, ...]] | None:
+        """挤进: the line from `start` ending at the next free break after `end` instead, (its end, the
+        marks it sets half-width), if halving its closing mark at the end and, from the end back, as
+        many full-width marks of its compressed pairs as it needs makes it fit; else None."""
+        following = next((e for e in range(end + 1, len(line_units) + 1)
+                          if e == len(line_units) or may_break(line_units[e - 1], line_units[e])), None)
+        if following is None:
+            return None
+        over = self.natural(line_units, widths, gaps, start, following) - avail
+        last = following - 1
+        marks = ([last] if line_units[last].kind == "close" and not halt[last] else []) + \
+            [i for i in range(last - 1, start - 1, -1) if squeezable(line_units, halt, i)]
+        halved = []
+        for i in marks:
+            if over <= EPSILON:
+                break
+            over -= widths[i] - self.width(line_units[i], True)
+            halved.append(i)
+        return (following, tuple(halved)) if over <= EPSILON else None
+
+    def fill(self, line_units, widths, gaps, halt, start, avail) -> tuple[int, tuple[int, ...]]:
+        """The best break from `start` whose line fits in `avail` em, with the marks it sets half-width:
+        the furthest free one, unless that spreads the line by more than TIGHT and 挤进 can pull the next
+        unit in, or leaves it loose and a break inside a word further on does not."""
+        best: dict[str, tuple[int, tuple[int, ...]]] = {}
         width = 0.0
         for end in range(start + 1, len(line_units) + 1):
             width += widths[end - 1] + (gaps[end - 2] if end - 1 > start else 0.0)
@@ -423,31 +468,36 @@ class Setter:
                 break
             following = line_units[end] if end < len(line_units) else None
             if following is None or may_break(last, following):
-                best[""] = (end, width - ending_space > avail + EPSILON)
+                best[""] = (end, (end - 1,) if width - ending_space > avail + EPSILON else ())
             elif following.glue in GLUES and self.natural(line_units, widths, gaps, start, end) <= avail + EPSILON:
-                best[following.glue] = (end, False)
+                best[following.glue] = (end, ())
         free = best.get("")
-        if free and not self.loose(line_units, widths, gaps, halt, start, free[0], avail):
+        spread = self.spread(line_units, widths, gaps, halt, start, free[0], avail) if free else 0.0
+        if free and spread > TIGHT + EPSILON and (pulled := self.squeeze(line_units, widths, gaps, halt, start,
+                                                                         free[0], avail)):
+            return pulled
+        if free and spread <= LOOSE + EPSILON:
             return free
         # A break inside a word, the most welcome kind first, if it makes a line that is not loose.
         for glue in GLUES:
-            if glue in best and best[glue][0] > (free or (start, False))[0] and \
-                    not self.loose(line_units, widths, gaps, halt, start, best[glue][0], avail):
+            if glue in best and best[glue][0] > (free or (start,))[0] and \
+                    self.spread(line_units, widths, gaps, halt, start, best[glue][0], avail) <= LOOSE + EPSILON:
                 return best[glue]
         if best:
             return max(best.values())  # every line would be loose: the fullest
         # Nothing fits: overflow to the first allowed break rather than lose text.
         end = next(e for e in range(start + 1, len(line_units) + 1)
                    if e == len(line_units) or may_break(line_units[e - 1], line_units[e]))
-        return end, False
+        return end, ()
 
-    def loose(self, line_units, widths, gaps, halt, start, end, avail) -> bool:
-        """Whether a line ending at `end` would widen its gaps by more than LOOSE (the last line never is)."""
+    def spread(self, line_units, widths, gaps, halt, start, end, avail) -> float:
+        """How much the widest gap of a line ending at `end` grows when it is justified (the last line's
+        none)."""
         if end == len(line_units):
-            return False
+            return 0.0
         slack = avail - self.natural(line_units, widths, gaps, start, end)
         extras = self.extras(line_units, halt, start, end, slack)
-        return max(extras[start : end - 1], default=slack) > LOOSE + EPSILON
+        return max(extras[start : end - 1], default=slack)
 
     @staticmethod
     def lone(last_line: list[Unit]) -> bool:

@@ -15,9 +15,16 @@
 4. The XMP document id that WeasyPrint draws at random for PDF/X is derived
    from the book's identifier, so the print edition too is the same bytes
    from the same sources.
+5. Letter-spacing is drawn as it was laid out. WeasyPrint writes each
+   glyph's adjustment (spacing, kerning) to the PDF as `int()` of its
+   thousandths of an em: a justified line's 0.0278 em becomes 0.027, the run
+   drifts left by 0.001 em a glyph, and the next run, placed where layout
+   put it, opens a gap up to 0.03 em wider than the others. Its text drawing
+   gets an `int` that is still an int to whatever needs one but writes
+   itself with two decimals.
 
-These patch four functions of WeasyPrint's drawing, tagging and metadata
-code, so the module refuses any other WeasyPrint version.
+These patch five names of WeasyPrint's drawing, tagging and metadata code,
+so the module refuses any other WeasyPrint version.
 """
 
 import uuid
@@ -27,6 +34,7 @@ import pydyf
 import weasyprint
 import weasyprint.document
 import weasyprint.draw as draw
+import weasyprint.draw.text as draw_text
 import weasyprint.pdf.metadata as metadata
 import weasyprint.pdf.tags as tags
 from weasyprint.formatting_structure import boxes
@@ -124,6 +132,18 @@ def named(name: str):
         _name = None
 
 
+class Thousandths(int):
+    """A glyph adjustment in thousandths of an em: an int, written to the PDF to a hundredth of one."""
+
+    def __new__(cls, value: float):
+        number = super().__new__(cls, value)
+        number.exact = value
+        return number
+
+    def __format__(self, spec: str) -> str:
+        return f"{round(self.exact, 2):g}"
+
+
 def uuid4() -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, _name) if _name else uuid.uuid4()
 
@@ -132,3 +152,4 @@ weasyprint.document.draw_page = draw_page
 metadata.uuid4 = uuid4
 draw.draw_inline_level = draw_inline_level
 tags._build_box_tree = build_box_tree
+draw_text.int = Thousandths
