@@ -5,6 +5,7 @@ import json
 import math
 import re
 import shutil
+import subprocess
 from collections import Counter
 
 import pdfplumber
@@ -287,3 +288,32 @@ def test_justified_lines_are_spread_evenly(book_pdf):
                 if is_han(a.text) and is_han(b.text) and "Mono" not in a.font + b.font]
         if not line.last and gaps:
             assert max(gaps) - min(gaps) < 0.003 * pages.em, (line.page, "".join(g.text for g in line.ink))
+
+
+def test_every_text_is_set_by_the_rules(book_pdf):
+    """A quarter em between Han and Latin in all text, not only the body's paragraphs: the cover, the
+    title page, the 版权页 ("2023年3月", "185 mm × 260 mm，16开"), the 目录, headings and notes (not code,
+    nor the running heads: artifacts); and copying still gives the text as written."""
+    from cjkpress.preflight.rules import is_han, is_latin
+
+    job, path = book_pdf
+    labels = PdfReader(path).page_labels
+    gaps = {}
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            rows = {}
+            for c in page.chars:
+                if c["mcid"] is not None and c["text"].strip() and "Mono" not in c["fontname"]:
+                    rows.setdefault(round(baseline(c, page)), []).append(c)
+            for row in rows.values():
+                row.sort(key=lambda c: c["x0"])
+                for a, b in zip(row, row[1:]):
+                    if is_han(a["text"]) and is_latin(b["text"]) or is_latin(a["text"]) and is_han(b["text"]):
+                        where = "front" if number < labels.index("1") else "body"
+                        gaps.setdefault(where, []).append(((b["x0"] - a["x1"]) / min(a["size"], b["size"]),
+                                                           page.page_number, a["text"] + b["text"]))
+    assert len(gaps["front"]) >= 10  # a date on the cover, the title page and in the 版权页; its 开本…
+    assert min(gaps["front"])[0] >= 0.2 and min(gaps["body"])[0] >= 0.2, (min(gaps["front"]), min(gaps["body"]))
+    title_page = subprocess.run(["pdftotext", "-f", "3", "-l", "3", str(path), "-"], capture_output=True,
+                                text=True, check=True).stdout
+    assert f"（{job.book.metadata.date_label}）" in title_page

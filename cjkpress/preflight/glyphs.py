@@ -72,7 +72,8 @@ class CheckError(ValueError):
 # that set their content apart from the running text.
 CELLS = {"/TD", "/TH"}
 SET_APART = CELLS | {"/Note"}  # blocks often set smaller than the body
-BLOCKS = {"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Lbl", "/Caption", "/TOCI"} | SET_APART
+CODE = "/Code"  # a code block: columns of a monospaced face, not text set by clreq
+BLOCKS = {"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Lbl", "/Caption", "/TOCI", CODE} | SET_APART
 NESTED = {"/L", "/LI", "/LBody", "/BlockQuote", "/Table", "/TR", "/TH", "/TD", "/TOC", "/TOCI", "/Note", "/Caption"}
 
 

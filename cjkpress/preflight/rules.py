@@ -3,7 +3,7 @@
 The rules (body lines only unless said otherwise; clreq is the W3C's
 "Requirements for Chinese Text Layout"):
 justification, spacing, adjacent-punctuation, line-start, line-end,
-split-dash, han-latin-spacing, lone-character, line-pitch, heading-at-foot, widow, orphan,
+split-dash, han-latin-spacing (all text), lone-character, line-pitch, heading-at-foot, widow, orphan,
 text-layer, fonts (every font of every page), fallback-font (every glyph of
 every page). Each check below says what it counts.
 
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from pypdf import PdfReader
 
-from .glyphs import CLOSING, OPENING, Glyph, Line, Pages
+from .glyphs import CLOSING, CODE, OPENING, SET_APART, Glyph, Line, Pages
 from .report import Place
 
 RULES = (
@@ -160,17 +160,34 @@ def line_breaks(pages: Pages) -> Found:
             yield "split-dash", place(line, f"{end * 2} split from the next line")
 
 
+def han_latin_gaps(line: Line, em: float) -> Found:
+    """About ¼ em (of `em`) between Han and Latin letters or digits."""
+    for a, b in pairs(line):
+        prev, next_ = a.text[-1:], b.text[:1]
+        mixed = is_han(prev) and is_latin(next_) or is_latin(prev) and is_han(next_)
+        if mixed and b.x0 - a.x1 < HAN_LATIN_MIN * em:
+            yield "han-latin-spacing", place(line, f"{prev}{next_} {ems(b.x0 - a.x1, em)} em apart")
+
+
 def han_latin_spacing(pages: Pages) -> Found:
     """About ¼ em between Han and Latin letters or digits; no space at the start of a line."""
     for line in pages.body:
-        for a, b in pairs(line):
-            prev, next_ = a.text[-1:], b.text[:1]
-            mixed = is_han(prev) and is_latin(next_) or is_latin(prev) and is_han(next_)
-            if mixed and b.x0 - a.x1 < HAN_LATIN_MIN * pages.em:
-                yield "han-latin-spacing", place(line, f"{prev}{next_} {ems(b.x0 - a.x1, pages.em)} em apart")
+        yield from han_latin_gaps(line, pages.em)
         inset = line.ink[0].x0 - pages.left_edge(line)
         if not line.start and inset > FLUSH * pages.em:
             yield "han-latin-spacing", place(line, f"starts {ems(inset, pages.em)} em right of the left edge")
+
+
+def all_text_spacing(pages: Pages) -> Found:
+    """The same ¼ em in all other text, each line in its own size: the cover, the title page, the
+    版权页, the 目录, headings, captions (notes and table cells are checked as paragraphs). Not code
+    blocks, nor the running heads and folios, which a tagged PDF marks as artifacts."""
+    for line in pages.lines:
+        body_page = line.page >= pages.first_body
+        if not line.ink[0].content or line.block and line.block.kind == CODE or body_page and (
+                line.kind == "body" or line.kind == "minor" and line.block and line.block.kind in SET_APART):
+            continue
+        yield from han_latin_gaps(line, min(g.size for g in line.ink))
 
 
 def lone_character(pages: Pages) -> Found:
@@ -256,7 +273,7 @@ def fallback_font(pages: Pages) -> Found:
 
 # What is checked of a paragraph's lines, on the body text and on the footnotes.
 LINE_CHECKS = (justification, adjacent_punctuation, line_breaks, han_latin_spacing, lone_character, text_layer)
-CHECKS = LINE_CHECKS + (line_pitch, page_breaks, fallback_font)
+CHECKS = LINE_CHECKS + (all_text_spacing, line_pitch, page_breaks, fallback_font)
 
 
 # The fonts rule, read from the PDF's resources rather than its glyphs ---------

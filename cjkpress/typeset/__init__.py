@@ -11,20 +11,38 @@ cell's (its column's, table.py). Code blocks are highlighted and cut to
 their measure too (code.py).
 """
 
+import math
 from dataclasses import dataclass, replace
 
 from ..design import TITLES, Design, grid
-from ..tree import Book, Box, CodeBlock, Definitions, ListBlock, Listing, Metadata, Note, Paragraph, Quote, Table
+from ..tree import Book, Box, CodeBlock, Definitions, ListBlock, Listing, Paragraph, Quote, Table, Text
 from .code import CodeLine, SetCode, set_code
 from .setter import Segment, Setter, balanced
 from .shaper import Shaper
 from .table import SetTable, set_table
 
-# A paragraph or a note → its parts (more than one after a forced line break) → their lines → the runs
-# of each line; a code block → its lines; a table → its columns and cells; a listing → whether it is kept
-# on one page; the book's metadata → the lines of its title on the cover and the title page (TITLES).
-SetLines = dict[Paragraph | Note | CodeBlock | Table | Listing | Metadata,
-                list[list[list[Segment]]] | SetCode | SetTable | bool | dict[str, list[str]]]
+
+class SetLines(dict):
+    """What the pages print, set: a paragraph or a note → its parts (more than one after a forced line
+    break) → their lines → the runs of each line; a code block → its lines; a table → its columns and
+    cells; a listing → whether it is kept on one page; the book's metadata → the lines of its title on
+    the cover and the title page (TITLES).
+
+    Any other text the pages print (a heading, a 目录 line, a caption, a date, the 版权页's fields), looked
+    up by itself, is the runs of one line set by the same rules, unbroken and not justified (marks
+    compressed, a quarter em between Han and Latin): set when first asked for, since some (the 印张)
+    come from the finished layout."""
+
+    def __init__(self, runs: Setter):
+        super().__init__()
+        self.runs = runs
+
+    def __missing__(self, key):
+        if not isinstance(key, str):
+            raise KeyError(key)
+        value = self[key] = [s for piece in self.runs.pieces((Text(key),)) for line in piece for s in line]
+        return value
+
 NOTE_MARK_SPACE = "\u2002"  # an en space between a footnote's mark and its text (print.css)
 CODE_PADDING = 2  # columns: the half em of code face on either side of a code block
 LIST_INDENT = 2  # em a list, a quote or a definition is set in from the text around it
@@ -54,7 +72,7 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
     """Each paragraph of `book` set for the place it stands in, on `design`'s grid."""
     shaper = Shaper(design, book.metadata.language)
     layout = grid(design)
-    lines: SetLines = {}
+    lines = SetLines(Setter(shaper, math.inf, indent=0))
     small = layout.font_size / layout.note_size  # notes and tables are set in the note size
     notes = Setter(shaper, layout.chars * small, indent=0)
 

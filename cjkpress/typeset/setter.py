@@ -512,8 +512,10 @@ class Setter:
                 after = -round(widths[i], 5)  # a space ending a line takes no room
             elif unit.kind == "void":
                 after = round(after - self.drawn(unit, False), 5)
-            # Units of several characters take their space after them, not inside.
-            spacing, margin = (after, 0.0) if len(unit.text) == 1 and after >= 0 else (0.0, after)
+            # Justification spaces a character as letter-spacing (a run spaced alike is one span); units of
+            # several characters, and the fixed gaps of a line not justified, take their space after them,
+            # so that a title's own tracking stays.
+            spacing, margin = (after, 0.0) if len(unit.text) == 1 and after >= 0 and extras[i] else (0.0, after)
             piece = NoteRef(unit.note) if unit.note else Text(unit.text)
             previous = segments[-1] if segments else None
             if (

@@ -1,7 +1,8 @@
 """cjkpress's extensions of WeasyPrint 70, kept in one place and pinned to that version.
 
-1. Each line set by cjkpress.typeset carries its text as /ActualText. The
-   spacing that setting adds (a quarter em between Han and Latin, the
+1. Each line set by cjkpress.typeset, and each other text it set (a heading,
+   a caption, a 目录 line; its part on each line), carries its text as
+   /ActualText. The spacing that setting adds (a quarter em between Han and Latin, the
    justification) is drawn as gaps between glyphs, and text extractors guess
    word breaks from gaps: poppler's pdftotext inserts a space wherever one
    exceeds about 0.1 em, so "2021年" would be copied as "2021 年". With the
@@ -11,7 +12,8 @@
    boxes) is marked as artifacts, outside the structure tree, as PDF/UA asks;
    WeasyPrint tags it like content and leaves it out of the tree.
 3. The table of contents is tagged TOC and TOCI, not as a list; a footnote
-   as a Note with its ID (PDF/UA-1, 7.9), not as a span.
+   as a Note with its ID (PDF/UA-1, 7.9), not as a span; a code block as
+   Code, not as no structure at all.
 4. The XMP document id that WeasyPrint draws at random for PDF/X is derived
    from the book's identifier, so the print edition too is the same bytes
    from the same sources.
@@ -40,7 +42,8 @@ import weasyprint.pdf.tags as tags
 from weasyprint.formatting_structure import boxes
 
 WEASYPRINT = "70.0"
-SET_CLASS = "set"  # paragraphs set by cjkpress.typeset
+SET_CLASS = "set"  # paragraphs and code lines set by cjkpress.typeset
+SPACED_CLASS = "spaced"  # any other text set by it: a heading, a caption, a 目录 line
 TOC_CLASSES = {"toc-list": "/TOC", "toc-entry": "/TOCI"}  # the contents' <ol> and <li>
 NOTE_CLASS = "footnote"  # a <span> floated to the page foot
 
@@ -97,7 +100,8 @@ def draw_inline_level(stream, page, box, *args, **kwargs):
         finally:
             stream.end_marked_content()
             stream._tags = marked
-    if isinstance(box, boxes.LineBox) and SET_CLASS in classes(box):
+    if (isinstance(box, boxes.LineBox) and SET_CLASS in classes(box)
+            or isinstance(box, boxes.InlineBox) and SPACED_CLASS in classes(box)):
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(line_text(box))}))
         try:
             return _draw_inline_level(stream, page, box, *args, **kwargs)
@@ -116,6 +120,8 @@ def build_box_tree(box, parent, *args):
             element["ID"] = pydyf.String(box.element.get("id"))
         elif role and element["S"] in ("/L", "/LI"):
             element["S"] = role
+        elif box.element_tag == "pre" and element["S"] == "/NonStruct":
+            element["S"] = "/Code"
         elif role and element["S"] == "/LBody":
             element["S"] = "/Reference"  # a TOCI holds the reference to its heading
         yield element
