@@ -274,3 +274,22 @@ def test_footnotes_and_cells_are_checked_in_their_own_size(tmp_path):
     # 23 Han of 9 pt fill 207 of the 210 pt measure: the second note's first line ends 0.33 em short.
     assert broken(report) == {"justification": 1, "han-latin-spacing": 4}
     assert sorted(lines(report, "han-latin-spacing")) == ["建于1998年"] * 2 + ["注文写于2023年。"] * 2
+
+
+def test_all_text_has_han_latin_spacing_but_code_and_furniture(tmp_path):
+    """Front matter and headings are checked for the quarter em too, in their own size; a code block
+    (tagged Code by cjkpress's engine) and the running heads (artifacts) are not."""
+    import cjkpress.writers.pdf.engine  # noqa: F401 (tags code and furniture)
+
+    css = "@page { @top-center { content: '第2章'; font-size: 9pt } }"
+    body = ("<p style='text-indent: 0'>2023年3月</p>"
+            f"<h1 style='break-before: page'>第1章</h1><p>{FIRST}{FULL}{han(5)}。</p>"
+            "<pre style='font: 9pt \"Noto Sans Mono CJK SC\"'># 构建PDF</pre>")
+    path = tmp_path / "all.pdf"
+    weasyprint.HTML(string=f'<html lang="zh-Hans"><style>{CSS}{css}</style>{body}</html>').write_pdf(
+        path, pdf_tags=True)
+    report = preflight.check(path)
+    assert broken(report) == {"han-latin-spacing": 5}
+    assert [(p.page, p.detail) for p in report.places["han-latin-spacing"]] == [
+        (1, "3年 0.00 em apart"), (1, "年3 0.00 em apart"), (1, "3月 0.00 em apart"),
+        (2, "第1 0.00 em apart"), (2, "1章 0.00 em apart")]
