@@ -317,3 +317,30 @@ def test_every_text_is_set_by_the_rules(book_pdf):
     title_page = subprocess.run(["pdftotext", "-f", "3", "-l", "3", str(path), "-"], capture_output=True,
                                 text=True, check=True).stdout
     assert f"（{job.book.metadata.date_label}）" in title_page
+
+
+def test_footnotes_hang_their_marks_and_are_justified(manual_job, manual_pdf):
+    """A note's mark stands at the type area's left edge; every line of its text starts after the
+    widest mark and an en space; its lines but the last end flush at the right edge."""
+    from cjkpress.preflight.glyphs import read
+
+    g = grid(manual_job.design)
+    pages = read(manual_pdf, PdfReader(manual_pdf))
+    notes = {}
+    for line in pages.lines:
+        if line.block and line.block.kind == "/Note":
+            notes.setdefault(line.block.key, []).append(line)
+    long_notes = [lines for lines in notes.values() if len(lines) > 1]
+    assert len(notes) >= 5 and long_notes
+    hang = manual_job.lines.note_hang * g.note_size
+    assert hang == pytest.approx(1.5 * g.note_size, abs=0.1)  # the circled marks are an em wide
+    for lines in notes.values():
+        left = pages.left[lines[0].page % 2]
+        mark, text = lines[0].ink[0], lines[0].ink[1]
+        assert mark.text in "①②③④⑤⑥⑦⑧⑨⑩" and mark.x0 == pytest.approx(left, abs=0.3)
+        assert text.x0 == pytest.approx(left + hang, abs=0.3)
+        for line in lines[1:]:
+            assert line.ink[0].x0 == pytest.approx(left + hang, abs=0.3), line.text
+        for line in lines[:-1]:
+            end = line.ink[-1].x1 if line.ink[-1].text not in "，。、；：" else line.ink[-1].x0 + g.note_size
+            assert end == pytest.approx(left + pages.measure, abs=0.05 * g.note_size), line.text

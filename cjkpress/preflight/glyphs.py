@@ -35,9 +35,9 @@ How the body text is found
 * Paragraphs: in a tagged PDF, each structure element that holds text (P,
   a heading, a table cell…) is a paragraph: a line starts one if its text
   begins that element, ends one if the next line's text belongs to another;
-  list labels (Lbl) are not text to check; lines inside lists, quotes and
-  tables measure their inset from their own block's left edge, not the type
-  area's; a table cell's right edge is where its lines before the last end
+  list labels (Lbl) are not text to check; lines inside lists, quotes,
+  tables and notes (whose marks hang) measure their inset from their own
+  block's left edge, not the type area's; a table cell's right edge is where its lines before the last end
   furthest right (they end together when the cell is justified). Untagged, a body line starts a paragraph if its first glyph sits
   2 em (± 0.3 em) right of the left edge (for an opening mark, at 2 em or
   1½ em: it may be set half-width), or if it directly follows a heading, or
@@ -171,7 +171,8 @@ def structure(reader: PdfReader) -> dict[tuple[int, int], Block]:
         if "/Pg" in element:
             page = numbers.get(element.raw_get("/Pg").idnum, page)
         if kind in BLOCKS:
-            block = Block(next(keys), kind, nested)
+            # A note's mark hangs: its lines, like a list's, start at its own left edge.
+            block = Block(next(keys), kind, nested or kind == "/Note")
         nested = nested or kind in NESTED
         kids = element.get("/K", [])
         for kid in kids if isinstance(kids, list) else [kids]:

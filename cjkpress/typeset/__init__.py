@@ -33,9 +33,10 @@ class SetLines(dict):
     compressed, a quarter em between Han and Latin): set when first asked for, since some (the 印张)
     come from the finished layout."""
 
-    def __init__(self, runs: Setter):
+    def __init__(self, runs: Setter, note_hang: float):
         super().__init__()
         self.runs = runs
+        self.note_hang = note_hang  # em of the note size: what a footnote's mark hangs in
 
     def __missing__(self, key):
         if not isinstance(key, str):
@@ -43,7 +44,7 @@ class SetLines(dict):
         value = self[key] = [s for piece in self.runs.pieces((Text(key),)) for line in piece for s in line]
         return value
 
-NOTE_MARK_SPACE = "\u2002"  # an en space between a footnote's mark and its text (print.css)
+NOTE_MARK_SPACE = 0.5  # em: an en space between a footnote's mark and its text
 CODE_PADDING = 2  # columns: the half em of code face on either side of a code block
 LIST_INDENT = 2  # em a list, a quote or a definition is set in from the text around it
 SHORT_CODE = 1 / 4  # of a page's lines: a code block no longer is not broken across pages
@@ -72,9 +73,12 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
     """Each paragraph of `book` set for the place it stands in, on `design`'s grid."""
     shaper = Shaper(design, book.metadata.language)
     layout = grid(design)
-    lines = SetLines(Setter(shaper, math.inf, indent=0))
     small = layout.font_size / layout.note_size  # notes and tables are set in the note size
-    notes = Setter(shaper, layout.chars * small, indent=0)
+    # A footnote's mark hangs: its lines, set to the measure less the widest mark, align after it.
+    marks = {note.mark for chapter in book.chapters for note in chapter.notes()}
+    hang = max((shaper.width(mark, "plain", False) for mark in marks), default=0.0) + NOTE_MARK_SPACE
+    lines = SetLines(Setter(shaper, math.inf, indent=0), round(hang, 3))
+    notes = Setter(shaper, layout.chars * small - lines.note_hang, indent=0)
 
     def walk(blocks, place: Place) -> None:
         setter = Setter(shaper, place.measure, place.indent, place.style)
@@ -85,7 +89,6 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
             if isinstance(block, Paragraph):
                 lines[block] = roles.get(block.role, setter).pieces(block.content)
                 for note in block.notes:
-                    notes.indent = shaper.width(note.mark + NOTE_MARK_SPACE, "plain", False)
                     lines[note] = notes.pieces(note.content)
             elif isinstance(block, CodeBlock):
                 width = int(place.measure * layout.font_size / (layout.code_size / 2)) - CODE_PADDING

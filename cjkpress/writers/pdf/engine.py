@@ -40,6 +40,7 @@ import weasyprint.draw.text as draw_text
 import weasyprint.pdf.metadata as metadata
 import weasyprint.pdf.tags as tags
 from weasyprint.formatting_structure import boxes
+from weasyprint.stacking import StackingContext
 
 WEASYPRINT = "70.0"
 SET_CLASS = "set"  # paragraphs and code lines set by cjkpress.typeset
@@ -67,6 +68,8 @@ def classes(box) -> list[str]:
 
 def line_text(box) -> str:
     """The source text of a line: what its boxes draw, less generated content (a broken word's hyphen)."""
+    if isinstance(box, StackingContext):  # an inline block: a footnote's mark
+        box = box.box
     if box.element_tag.endswith(("::before", "::after")):
         return ""
     if isinstance(box, boxes.TextBox):
