@@ -13,9 +13,11 @@ from .tree import Book, Box, Chapter, CodeBlock, Definitions, Figure, Paragraph,
 PT_PER_MM = 72 / 25.4
 CODE_COLUMNS = 80  # what a code line is written for
 CODE_MAX = 9.5  # pt: code is never larger than this, however wide the measure
-# The book's title on the cover and on the title page: (size in pt, letter-spacing in em), in the heading
-# face; print.css sets them from these (--cover-title-size…), the setter balances their lines.
-TITLES = {"cover": (26, 0.08), "title-page": (20, 0.0)}
+# Titles in the heading face, the book's on the cover and the title page, and the headings: (size in pt,
+# letter-spacing in em, first-line indent in em); print.css sets them from these (--cover-title-size…),
+# the setter balances their lines on the measure.
+TITLES = {"cover": (26, 0.08, 0), "title-page": (20, 0.0, 0), "chapter-title": (16, 0.0, 0),
+          "section-title": (12, 0.0, 0), "subheading": (11, 0.0, 2)}
 NOTE_RATIO = 9 / 10.5  # notes a size below the text: 小五 under 五号
 SLACK = 0.05  # pt the type area has beyond its lines, so that rounding never leaves the last one out
 

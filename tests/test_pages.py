@@ -344,3 +344,38 @@ def test_footnotes_hang_their_marks_and_are_justified(manual_job, manual_pdf):
         for line in lines[:-1]:
             end = line.ink[-1].x1 if line.ink[-1].text not in "，。、；：" else line.ink[-1].x0 + g.note_size
             assert end == pytest.approx(left + pages.measure, abs=0.05 * g.note_size), line.text
+
+
+def test_long_headings_break_into_balanced_lines(tmp_path):
+    """A heading longer than the measure, at its size, breaks into lines as even as clreq's break
+    rules allow: never one character alone, never inside a Latin word; its Han and Latin a quarter
+    em apart."""
+    from cjkpress.preflight.rules import is_han, is_latin
+
+    folder = tmp_path / "book"
+    folder.mkdir()
+    chapter = "在数字时代构建面向未来的中文排版与出版流水线的若干设想与实践"  # 29 of 24.9 em at 16 pt
+    section = "用WeasyPrint与HarfBuzz把每一行中文按照规则先排好再交给排版引擎分页的做法"
+    (folder / "book.md").write_text(f"---\ntitle: 书\n---\n# {chapter}\n\n正文。\n\n## {section}\n\n正文。\n",
+                                    encoding="utf-8")
+    job = laid_out(folder / "book.md", tmp_path / "out")
+    g = grid(job.design)
+    labels = PdfReader(path := write(job, "pdf")).page_labels
+    found = {}
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[labels.index("1")]
+        for c in page.chars:
+            if round(c["size"]) in (TITLES["chapter-title"][0], TITLES["section-title"][0]) and c["mcid"] is not None:
+                found.setdefault(round(c["size"]), {}).setdefault(round(baseline(c, page)), []).append(c)
+    for size, text in ((TITLES["chapter-title"][0], chapter), (TITLES["section-title"][0], section)):
+        rows = [sorted(row, key=lambda c: c["x0"]) for _, row in sorted(found[size].items())]
+        lines = ["".join(c["text"] for c in row) for row in rows]
+        assert "".join(lines) == text and len(lines) == 2, lines
+        widths = [row[-1]["x1"] - row[0]["x0"] for row in rows]
+        assert max(widths) - min(widths) <= 2 * size, (lines, widths)  # filled first: 24 em + 5, 33 + 8
+        assert all(not (is_latin(a[-1]) and is_latin(b[0])) for a, b in zip(lines, lines[1:]))
+        for row in rows:
+            assert row[-1]["x1"] - row[0]["x0"] <= g.chars * g.font_size
+            for a, b in zip(row, row[1:]):
+                if is_han(a["text"]) and is_latin(b["text"]) or is_latin(a["text"]) and is_han(b["text"]):
+                    assert b["x0"] - a["x1"] >= 0.2 * size

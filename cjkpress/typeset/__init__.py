@@ -25,23 +25,29 @@ from .table import SetTable, set_table
 class SetLines(dict):
     """What the pages print, set: a paragraph or a note → its parts (more than one after a forced line
     break) → their lines → the runs of each line; a code block → its lines; a table → its columns and
-    cells; a listing → whether it is kept on one page; the book's metadata → the lines of its title on
-    the cover and the title page (TITLES).
+    cells; a listing → whether it is kept on one page.
 
-    Any other text the pages print (a heading, a 目录 line, a caption, a date, the 版权页's fields), looked
-    up by itself, is the runs of one line set by the same rules, unbroken and not justified (marks
-    compressed, a quarter em between Han and Latin): set when first asked for, since some (the 印张)
-    come from the finished layout."""
+    Looked up when first asked for (some, the 印张, come from the finished layout): a (place, title) of
+    TITLES (the book's title on the cover, a chapter's heading) → its lines, balanced on the measure;
+    any other text the pages print (a line of a title, a 目录 line, a caption, a date, the 版权页's
+    fields) → the runs of one line set by the same rules, unbroken and not justified (marks compressed,
+    a quarter em between Han and Latin)."""
 
-    def __init__(self, runs: Setter, note_hang: float):
+    def __init__(self, runs: Setter, titles: dict[str, tuple[float, float]], note_hang: float):
         super().__init__()
         self.runs = runs
+        self.titles = titles  # place → (measure, tracking) in em of its size
         self.note_hang = note_hang  # em of the note size: what a footnote's mark hangs in
 
     def __missing__(self, key):
-        if not isinstance(key, str):
+        if isinstance(key, tuple) and key[0] in self.titles:
+            place, title = key
+            value = balanced(replace(self.runs, style="strong"), title, *self.titles[place])
+        elif isinstance(key, str):
+            value = [s for piece in self.runs.pieces((Text(key),)) for line in piece for s in line]
+        else:
             raise KeyError(key)
-        value = self[key] = [s for piece in self.runs.pieces((Text(key),)) for line in piece for s in line]
+        self[key] = value
         return value
 
 NOTE_MARK_SPACE = 0.5  # em: an en space between a footnote's mark and its text
@@ -77,7 +83,9 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
     # A footnote's mark hangs: its lines, set to the measure less the widest mark, align after it.
     marks = {note.mark for chapter in book.chapters for note in chapter.notes()}
     hang = max((shaper.width(mark, "plain", False) for mark in marks), default=0.0) + NOTE_MARK_SPACE
-    lines = SetLines(Setter(shaper, math.inf, indent=0), round(hang, 3))
+    titles = {place: (layout.chars * layout.font_size / size - indent, tracking)
+              for place, (size, tracking, indent) in TITLES.items()}
+    lines = SetLines(Setter(shaper, math.inf, indent=0), titles, round(hang, 3))
     notes = Setter(shaper, layout.chars * small - lines.note_hang, indent=0)
 
     def walk(blocks, place: Place) -> None:
@@ -114,9 +122,6 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
     body = Place(layout.chars)
     for chapter in book.chapters:
         walk(chapter.blocks + [b for section in chapter.sections for b in section.blocks], body)
-    title = Setter(shaper, 0, indent=0, style="strong")
-    lines[book.metadata] = {place: balanced(title, book.metadata.title, layout.chars * layout.font_size / size, tracking)
-                            for place, (size, tracking) in TITLES.items()}
     return lines
 
 
