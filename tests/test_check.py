@@ -293,3 +293,16 @@ def test_all_text_has_han_latin_spacing_but_code_and_furniture(tmp_path):
     assert [(p.page, p.detail) for p in report.places["han-latin-spacing"]] == [
         (1, "3年 0.00 em apart"), (1, "年3 0.00 em apart"), (1, "3月 0.00 em apart"),
         (2, "第1 0.00 em apart"), (2, "1章 0.00 em apart")]
+
+
+def test_short_pages_are_reported_and_accepted(tmp_path):
+    """齐脚: page 1 ends a line short (the next paragraph's two lines go overleaf together, as orphans and
+    widows ask), while its chapter goes on: reported with its page, but the PDF passes. Page 2 is full
+    (its 13 lines show where the foot is); page 3, the chapter's last before the next chapter's title,
+    may end short."""
+    body = (f"{OPENING}<p>{FIRST}{FULL * 7}{han(4)}。</p><p>{FIRST}{han(5)}。</p><p>{FIRST}{FULL * 9}{han(5)}。</p>"
+            f"<p>{FIRST}{han(5)}。</p><h1 style='break-before: page'>二</h1><p>{FIRST}{FULL}{han(5)}。</p>")
+    report = preflight.check(build(body, tmp_path / "short.pdf"))
+    assert [(p.page, p.detail) for p in report.places["short-page"]] == [(1, "the page ends 1 line above the foot")]
+    assert report.ok and report.problems == 0
+    assert "  short-page: 1 (accepted: no paragraph on these pages could be set a line longer)" in report.format()

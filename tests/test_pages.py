@@ -379,3 +379,22 @@ def test_long_headings_break_into_balanced_lines(tmp_path):
             for a, b in zip(row, row[1:]):
                 if is_han(a["text"]) and is_latin(b["text"]) or is_latin(a["text"]) and is_han(b["text"]):
                     assert b["x0"] - a["x1"] >= 0.2 * size
+
+
+def test_short_pages_are_filled_by_setting_a_paragraph_a_line_longer(pdf_path, tmp_path, monkeypatch):
+    """齐脚 by 伸行: the seed laid out as WeasyPrint leaves it has pages that end short (orphans and
+    widows avoided); the build sets a paragraph on each of them a line longer where one can be, so
+    those pages end on the foot, and nothing moves to another page (the page count stays)."""
+    import cjkpress.writers.pdf as pdf_writer
+    from cjkpress.preflight import check
+    from cjkpress.writers.pdf.foot import short_pages
+
+    monkeypatch.setattr(pdf_writer, "fill_short_pages", lambda document, book, lines, pitch, done:
+                        short_pages(document, pitch))
+    folder = tmp_path / "book"
+    shutil.copytree(SEED, folder)
+    unfilled = write(laid_out(folder, tmp_path / "out"), "pdf")
+    before = {p.page for p in check(unfilled).places["short-page"]}
+    after = {p.page for p in check(pdf_path).places["short-page"]}
+    assert after < before, (before, after)
+    assert len(PdfReader(unfilled).pages) == len(PdfReader(pdf_path).pages)

@@ -4,7 +4,7 @@ The rules (body lines only unless said otherwise; clreq is the W3C's
 "Requirements for Chinese Text Layout"):
 justification, spacing, adjacent-punctuation, line-start, line-end,
 split-dash, han-latin-spacing (all text), lone-character, line-pitch, heading-at-foot, widow, orphan,
-text-layer, fonts (every font of every page), fallback-font (every glyph of
+short-page (齐脚), text-layer, fonts (every font of every page), fallback-font (every glyph of
 every page). Each check below says what it counts.
 
 Each check yields (rule, Place) for every violation it finds.
@@ -33,6 +33,7 @@ RULES = (
     "heading-at-foot",
     "widow",
     "orphan",
+    "short-page",
     "text-layer",
     "fonts",
     "fallback-font",
@@ -235,6 +236,40 @@ def page_breaks(pages: Pages) -> Found:
             yield "orphan", place(body[-1], "a paragraph's first line alone at the foot of the page")
 
 
+def short_pages(pages: Pages) -> Found:
+    """齐脚: a page whose chapter goes on overleaf ends on the grid's last line (the lowest a body line
+    stands on any page). The last page of a chapter, one before a blank page, a chapter opening or a
+    part's title, and the book's last page may end short. Headings, notes, code and captions count
+    as the page's text; running heads and folios (below the grid, or artifacts) do not."""
+    body = pages.body
+    steps = [b.ink[0].baseline - a.ink[0].baseline for a, b in zip(body, body[1:]) if a.page == b.page]
+    if not steps:
+        return
+    pitch = Counter(round(step, 1) for step in steps).most_common(1)[0][0]
+    foot = max(line.ink[0].baseline for line in body)
+    by_page: dict[int, list[Line]] = {}
+    for line in pages.lines:
+        if line.page >= pages.first_body and line.ink[0].content and line.ink[0].baseline < foot + pitch / 2:
+            by_page.setdefault(line.page, []).append(line)
+    last_page = max(line.page for line in pages.lines)
+    for number, lines in sorted(by_page.items()):
+        following = by_page.get(number + 1)
+        if number == last_page or not following or opens_chapter(following[0], pages):
+            continue
+        lowest = max(lines, key=lambda line: line.ink[0].baseline)
+        short = round((foot - lowest.ink[0].baseline) / pitch)
+        if short >= 1:
+            yield "short-page", place(lowest, f"the page ends {short} line{'s' if short > 1 else ''} above the foot")
+
+
+def opens_chapter(line: Line, pages: Pages) -> bool:
+    """A chapter's (or a part's) title: tagged H1, or untagged, a heading in the book's largest size."""
+    if line.block:
+        return line.block.kind == "/H1"
+    largest = max(g.size for l in pages.lines if l.kind == "heading" for g in l.ink)
+    return line.kind == "heading" and max(g.size for g in line.ink) >= largest - 0.5
+
+
 def text_layer(pages: Pages) -> Found:
     """Copied or searched text must read as it is printed: no invisible, missing or extra characters."""
     for line in pages.body:
@@ -273,7 +308,7 @@ def fallback_font(pages: Pages) -> Found:
 
 # What is checked of a paragraph's lines, on the body text and on the footnotes.
 LINE_CHECKS = (justification, adjacent_punctuation, line_breaks, han_latin_spacing, lone_character, text_layer)
-CHECKS = LINE_CHECKS + (all_text_spacing, line_pitch, page_breaks, fallback_font)
+CHECKS = LINE_CHECKS + (all_text_spacing, line_pitch, page_breaks, short_pages, fallback_font)
 
 
 # The fonts rule, read from the PDF's resources rather than its glyphs ---------

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from ..design import TITLES, Design, grid
 from ..tree import Book, Box, CodeBlock, Definitions, ListBlock, Listing, Paragraph, Quote, Table, Text
 from .code import CodeLine, SetCode, set_code
-from .setter import Segment, Setter, balanced
+from .setter import EPSILON, Segment, Setter, balanced, is_han
 from .shaper import Shaper
 from .table import SetTable, set_table
 
@@ -35,9 +35,29 @@ class SetLines(dict):
 
     def __init__(self, runs: Setter, titles: dict[str, tuple[float, float]], note_hang: float):
         super().__init__()
+        self.setters: dict[Paragraph, Setter] = {}  # what set each paragraph: to set it again, longer
         self.runs = runs
         self.titles = titles  # place → (measure, tracking) in em of its size
         self.note_hang = note_hang  # em of the note size: what a footnote's mark hangs in
+
+    @staticmethod
+    def spread(lines: list[list[Segment]]) -> float:
+        """The most that justification sets the Han characters of `lines` apart (em)."""
+        return max((s.spacing for line in lines for s in line if any(map(is_han, s.text))), default=0.0)
+
+    def longer(self, paragraph: Paragraph) -> list[list[list[Segment]]] | None:
+        """伸行: `paragraph` set one line longer than it is here, its Han characters spread LONGER em
+        apart at most (the least loosening that gains the line), or None if it cannot be. Not a
+        paragraph of several parts, nor one that calls notes (a call moved overleaf takes its note)."""
+        setter, pieces = self.setters.get(paragraph), self.get(paragraph)
+        if setter is None or pieces is None or len(pieces) != 1 or paragraph.notes:
+            return None
+        for step in range(1, math.ceil(LONGER * setter.measure / LOOSEN_STEP) + 1):
+            found = replace(setter, loosen=step * LOOSEN_STEP).pieces(paragraph.content)
+            if len(found[0]) > len(pieces[0]):
+                good = len(found[0]) == len(pieces[0]) + 1 and self.spread(found[0]) <= LONGER + EPSILON
+                return found if good else None
+        return None
 
     def __missing__(self, key):
         if isinstance(key, tuple) and key[0] in self.titles:
@@ -50,6 +70,8 @@ class SetLines(dict):
         self[key] = value
         return value
 
+LONGER = 0.06  # em a paragraph set a line longer may spread its Han characters: two more a line of 38
+LOOSEN_STEP = 0.25  # em: how much shorter, step by step, a paragraph set longer is broken for
 NOTE_MARK_SPACE = 0.5  # em: an en space between a footnote's mark and its text
 CODE_PADDING = 2  # columns: the half em of code face on either side of a code block
 LIST_INDENT = 2  # em a list, a quote or a definition is set in from the text around it
@@ -95,7 +117,8 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
                  "caption": Setter(shaper, place.measure, 0, "strong")}
         for block in blocks:
             if isinstance(block, Paragraph):
-                lines[block] = roles.get(block.role, setter).pieces(block.content)
+                lines.setters[block] = roles.get(block.role, setter)
+                lines[block] = lines.setters[block].pieces(block.content)
                 for note in block.notes:
                     lines[note] = notes.pieces(note.content)
             elif isinstance(block, CodeBlock):
@@ -125,4 +148,5 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
     return lines
 
 
-__all__ = ["LIST_INDENT", "CodeLine", "SetCode", "SetLines", "SetTable", "Segment", "Setter", "Shaper", "set_paragraphs"]
+__all__ = ["LIST_INDENT", "CodeLine", "SetCode", "SetLines", "SetTable", "Segment", "Setter", "Shaper",
+           "set_paragraphs"]

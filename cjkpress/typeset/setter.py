@@ -31,6 +31,10 @@ it line by line, each line with its spacing made explicit:
    (Pyphen; the hyphen is drawn, not written into the text), and as a last
    resort anywhere: no line leaves the measure. A space that ends a line
    takes no room.
+9. 伸行: a paragraph may be set one line longer, to fill a page that would
+   end short (writers/pdf/foot.py): its lines are broken for a measure
+   `loosen` em shorter and justified to the whole one, so every line gives
+   up a little text and spreads evenly.
 
 Widths come from the Shaper (shaper.py). Only positions change: the
 characters are the source's, so the PDF's text layer is the text as published.
@@ -312,6 +316,7 @@ class Setter:
     measure: float
     indent: float = 2
     style: str = "plain"
+    loosen: float = 0.0  # em less than the measure that lines are broken for (伸行)
 
     def width(self, unit: Unit, halt: bool) -> float:
         return 0.0 if unit.kind == "void" else self.drawn(unit, halt)
@@ -417,13 +422,13 @@ class Setter:
         breaks = []
         start = 0
         while start < len(line_units):
-            avail = self.measure - (indent if not breaks else 0)
+            avail = self.measure - self.loosen - (indent if not breaks else 0)
             end, halved = self.fill(line_units, widths, gaps, halt, start, avail)
             breaks.append((start, end, halved))
             start = end
         if len(breaks) > 1 and self.lone(line_units[breaks[-1][0] :]):
             start, end, _ = breaks[-2]
-            avail = self.measure - (indent if len(breaks) == 2 else 0)
+            avail = self.measure - self.loosen - (indent if len(breaks) == 2 else 0)
             if pulled := self.squeeze(line_units, widths, gaps, halt, start, end, avail):
                 breaks[-2:] = [(start, *pulled)]
                 return breaks

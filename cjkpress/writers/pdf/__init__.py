@@ -7,12 +7,14 @@ EPUB needs: where each printed page begins, and the cover.
 """
 
 import json
+import logging
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 
 from weasyprint import CSS, HTML, Document
 
+from ...design import grid
 from ...imprint import imprint
 from ...output import atomic
 from .. import LINES, Job, Writer
@@ -21,8 +23,12 @@ from ..pagemap import PageMap, block_numbers, record, record_path
 from . import engine
 from .cover import render_cover
 from .fetcher import LocalFetcher
+from .foot import fill_short_pages
 from .labels import COVER, label
 from .pages import chapter_pages, page_starts
+
+LAYOUTS = 5  # at most: the counts' second layout, and pages filled, and filled again where that left some short
+logger = logging.getLogger(__name__)
 
 # The CMYK profile of the print edition's output intent (Debian's libgs-common).
 ICC = Path("/usr/share/color/icc/ghostscript")
@@ -83,6 +89,10 @@ def layout(job: Job) -> Layout:
     if they differ. The counts never move a page break (the 版权页 is a page
     of its own, a running head is in the margin), so the second layout keeps
     them, and the pages are the same whatever the first guess was.
+
+    Pages that end short are filled by setting paragraphs on them a line
+    longer (foot.py), and laid out again; a page none can fill is logged,
+    and the preflight reports it.
     """
     if "pdf" not in job.shared:
         book_dir = job.book.folder or job.book.source.parent
@@ -93,12 +103,18 @@ def layout(job: Job) -> Layout:
             found = Counts(int(guess["pages"]), tuple(guess["long_chapters"]))
         except (OSError, ValueError, TypeError, KeyError):
             found = Counts()
-        for _ in range(3):  # two at most, as said above
+        pitch, longer = grid(job.design).line_pitch, set()
+        for _ in range(LAYOUTS):
             source = HTML(string=book_html(job, found), base_url=str(book_dir), url_fetcher=fetcher)
             document = source.render()
-            if (now := counts(document, job)) == found:
+            before = len(longer)
+            short = fill_short_pages(document, job.book, job.lines, pitch, longer)
+            if (now := counts(document, job)) == found and len(longer) == before:
                 break
             found = now
+        for page in short:
+            logger.warning("%s.pdf: page %d ends %d line%s short of the foot: no paragraph ending on it can be "
+                           "set a line longer", job.book.slug, page.page + 1, page.lines, "s" * (page.lines > 1))
         with atomic(guess_path) as tmp:
             tmp.write_text(json.dumps(asdict(found)), encoding="utf-8")
         job.shared["pdf"] = Layout(document, source, job.book.metadata.identifier)
