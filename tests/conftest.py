@@ -88,6 +88,11 @@ def variants_pdf(variants_job):
 
 
 @pytest.fixture(scope="session")
+def variants_epub(variants_job):
+    return write(variants_job, "epub")
+
+
+@pytest.fixture(scope="session")
 def manual_job(tmp_path_factory):
     return laid_out(MANUAL, tmp_path_factory.mktemp("manual"))
 

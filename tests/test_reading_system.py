@@ -25,20 +25,28 @@ SCREENSHOT = ROOT / "build" / "reading-system-ch-1.png"
 
 
 @pytest.fixture(scope="module")
-def page(epub_path, tmp_path_factory):
+def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make check` installs it (or, as root: apt-get install chromium)")
-    unpacked = tmp_path_factory.mktemp("unpacked")
-    with zipfile.ZipFile(epub_path) as z:
-        z.extractall(unpacked)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        # About a tablet's screen, in CSS pixels.
-        page = browser.new_page(viewport={"width": 768, "height": 1024})
-        page.goto((unpacked / CHAPTER).as_uri())
-        page.evaluate("document.fonts.ready")
-        yield page
+        yield browser
         browser.close()
+
+
+def opened(browser, epub: Path, name: str, folder: Path):
+    """The EPUB's document `name` in a new page about a tablet's screen (in CSS pixels), its fonts loaded."""
+    with zipfile.ZipFile(epub) as z:
+        z.extractall(folder)
+    page = browser.new_page(viewport={"width": 768, "height": 1024})
+    page.goto((folder / name).as_uri())
+    page.evaluate("document.fonts.ready")
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser, epub_path, tmp_path_factory):
+    return opened(browser, epub_path, CHAPTER, tmp_path_factory.mktemp("unpacked"))
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +79,20 @@ def test_screenshot_of_the_first_page(page):
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOT)
     assert SCREENSHOT.stat().st_size > 10_000  # a page of text, not a blank one
+
+
+def test_note_calls_are_small_raised_marks(browser, variants_epub, tmp_path):
+    """A note's call, as in the printed book: 0.7 of the text's size, raised, not underlined."""
+    page = opened(browser, variants_epub, "EPUB/text/preface.xhtml", tmp_path)
+    call, text = page.evaluate("""() => {
+        const a = document.querySelector('a.noteref'), p = a.closest('p');
+        const box = r => ({size: parseFloat(getComputedStyle(r).fontSize), bottom: r.getBoundingClientRect().bottom,
+                           line: getComputedStyle(r).textDecorationLine});
+        const range = document.createRange();
+        range.setStart(a.previousSibling, a.previousSibling.length - 1);
+        range.setEnd(a.previousSibling, a.previousSibling.length);
+        return [box(a), {size: parseFloat(getComputedStyle(p).fontSize), bottom: range.getBoundingClientRect().bottom}];
+    }""")
+    assert call["size"] == pytest.approx(0.7 * text["size"], abs=0.5)
+    assert call["bottom"] < text["bottom"] - 0.2 * text["size"]  # raised above the character it follows
+    assert call["line"] == "none"

@@ -116,12 +116,20 @@ def test_bookmarks_equal_the_toc(variants_pdf):
     assert titles == TOC
 
 
-def test_notes_are_footnotes_on_the_page_of_their_mark(variants_pdf, paper):
+def test_notes_are_footnotes_on_the_page_of_their_call(variants_pdf, paper):
+    """The call is a small raised mark right after what it annotates; the note, at the foot of its page."""
     notes = [n for p in blocks(paper, Paragraph) for n in p.notes]
+    assert notes
     with pdfplumber.open(variants_pdf) as pdf:
         for note in notes:
-            page = next(p for p in pdf.pages if any(c["text"] == note.mark and c["size"] > 10 for c in p.chars))
-            small = "".join(c["text"] for c in page.chars if c["size"] < 10)
+            page, call = next((p, c) for p in pdf.pages for c in p.chars
+                              if c["text"] == note.mark and c["size"] == pytest.approx(0.7 * 10.5, abs=0.05))
+            line = [c for c in page.chars if c["size"] > 10 and abs(c["bottom"] - call["bottom"]) < 10]
+            before = max((c for c in line if c["x1"] <= call["x0"] + 0.1), key=lambda c: c["x1"])
+            baseline = page.height - before["matrix"][5]
+            assert 0.3 * 10.5 < baseline - (page.height - call["matrix"][5]) < 0.5 * 10.5  # raised
+            assert call["x0"] - before["x1"] < 0.6 * 10.5  # against it (after a stop's blank half at most)
+            small = "".join(c["text"] for c in page.chars if c["size"] < 10 and c is not call)
             assert note.text in small
             body_bottom = max(c["bottom"] for c in page.chars if c["size"] > 10)
             note_top = min(c["top"] for c in page.chars if c["size"] < 10 and c["text"] == note.text[0])

@@ -20,6 +20,9 @@ How the body text is found
 * Body pages: from the first page that an outline entry points to; the front
   matter before it (cover, title page, colophon, contents) is skipped. A PDF
   without an outline is checked from page 1.
+* Superscripts: a smaller glyph less than half an em above the baseline of
+  the line below it, within that line's width (a note's call ①), is a glyph
+  of that line; its size does not make the line other than body text.
 * Left edge of the type area: book pages mirror their margins, so there is
   one left edge for odd and one for even pages: the smallest x of a body
   line's first glyph on those pages. Lines that open with an opening mark
@@ -47,7 +50,7 @@ How the body text is found
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -96,6 +99,7 @@ class Glyph:
     baseline: float  # from the top of the page
     block: Block | None = None  # in a tagged PDF
     content: bool = True  # not an artifact (a running head, a folio): marked content of a tagged PDF
+    raised: bool = False  # a smaller glyph raised above its line's baseline: a note's call, a superscript
 
     @property
     def space(self) -> bool:
@@ -206,6 +210,7 @@ def page_lines(page, number: int, blocks: dict[tuple[int, int], Block]) -> list[
             lines[-1].glyphs.append(g)
         else:
             lines.append(Line(number, [g]))
+    lines = with_raised(lines)
     split = []
     for line in lines:
         line.glyphs.sort(key=lambda g: g.x0)
@@ -218,6 +223,21 @@ def page_lines(page, number: int, blocks: dict[tuple[int, int], Block]) -> list[
                 runs.append([g])
         split += [Line(number, run) for run in runs]
     return [line for line in split if line.ink]
+
+
+def with_raised(lines: list[Line]) -> list[Line]:
+    """Lines with their superscripts: smaller glyphs standing less than half an em of the line below
+    above its baseline, within its width, are glyphs of that line (marked `raised`)."""
+    merged: list[Line] = []
+    for line, below in zip(lines, lines[1:] + [None]):
+        size = max(g.size for g in line.glyphs)
+        if below is not None and (body := max(g.size for g in below.glyphs)) > size + SIZE_PT \
+                and below.glyphs[0].baseline - line.glyphs[0].baseline < 0.5 * body \
+                and min(g.x0 for g in below.glyphs) <= line.glyphs[0].x0 <= max(g.x1 for g in below.glyphs):
+            below.glyphs.extend(replace(g, raised=True, baseline=below.glyphs[0].baseline) for g in line.glyphs)
+        else:
+            merged.append(line)
+    return merged
 
 
 def first_body_page(reader: PdfReader) -> int:
@@ -236,7 +256,7 @@ def first_body_page(reader: PdfReader) -> int:
 def classify(lines: list[Line], em: float) -> None:
     """Body size throughout → body; anything larger → heading; the rest stays minor."""
     for line in lines:
-        sizes = [g.size for g in line.ink]
+        sizes = [g.size for g in line.ink if not g.raised]
         if all(abs(s - em) < SIZE_PT for s in sizes):
             line.kind = "body"
         elif max(sizes) > em + SIZE_PT:

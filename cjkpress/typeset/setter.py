@@ -56,6 +56,7 @@ from .shaper import Shaper
 AUTOSPACE = 0.25  # em between Han and Latin or digits
 EPSILON = 1e-6
 SMALL = {"sup": 0.7, "sub": 0.7}  # the size of raised and lowered text, in em
+CALL = ("sup",)  # what wraps a note's call: a superscript
 SPACE_STRETCH = 0.15  # em a word space may grow before the other gaps of its line do
 LOOSE = 0.08  # em a gap may grow before a break inside a word is worth it (0.1 reads as a word space)
 TIGHT = 0.05  # em a gap may grow before the next unit is pulled in by 挤进, if it can be
@@ -148,7 +149,8 @@ def inline_units(content: tuple[Inline, ...], style: str = "plain", wraps: tuple
     result = []
     for node in content:
         if isinstance(node, NoteRef):
-            result.append(Unit(node.note.mark, style, kind(node.note.mark), wraps, node.note))
+            # A note call is a small raised mark after what it annotates (CALL), never a line's first.
+            result.append(Unit(node.note.mark, style, kind(node.note.mark), wraps + (CALL,), node.note))
         elif isinstance(node, Code):
             result += code_units(node.text, wraps)
         elif isinstance(node, LineBreak):
@@ -260,7 +262,7 @@ def hyphenation() -> pyphen.Pyphen:
 
 def may_break(a: Unit, b: Unit) -> bool:
     """Whether a line may end after `a` and the next begin with `b` (inside a word: see `glue`)."""
-    if b.glue or b.kind in ("close", "space", "void") or b.text == MIDDLE_DOT or b.text[:1] == "%":
+    if b.glue or b.kind in ("close", "space", "void") or b.text == MIDDLE_DOT or b.text[:1] == "%" or b.note:
         return False
     if a.kind in ("latin", "code") and b.kind in ("latin", "code"):
         return False  # code run into a word (<kbd>Ctrl</kbd>+<kbd>C</kbd>) is one word
@@ -276,8 +278,9 @@ def autospace(a: Unit, b: Unit) -> float:
 
 def stretches(a: Unit, b: Unit) -> bool:
     """Whether justification may widen the boundary between `a` and `b`: never inside code or a word,
-    and a word space grows after it (SPACE_STRETCH), not before."""
-    return not (a.style == "code" and b.style == "code") and not b.glue and b.kind not in ("space", "void")
+    and a word space grows after it (SPACE_STRETCH), not before; nor before a note's call."""
+    return (not (a.style == "code" and b.style == "code") and not b.glue and b.kind not in ("space", "void")
+            and not b.note)
 
 
 def is_space(unit: Unit) -> bool:
