@@ -77,6 +77,7 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         toc_depth=config.design["toc_depth"],
         running_heads=config.design["running_heads"],
         section_heads_after=config.design["section_heads_after"],
+        note_numbering=config.design["note_numbering"],
     )
     book = Book(located.slug, located.source, metadata, found.chapters, located.config, found.aliases, found.inputs,
                 located.images)

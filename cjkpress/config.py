@@ -59,12 +59,14 @@ DESIGN_SCHEMA = {
     "chapter_numbers": (bool, "number an mdBook project's chapters (第1章, 1.1) as its SUMMARY does"),
     "running_heads": (str, "book (the book's title over left pages, the chapter's over right ones) "
                            "or chapter (the chapter's, and the section's)"),
+    "note_numbering": (str, "chapter (notes ①② through each chapter) or page (① again on every page)"),
     "section_heads_after": (int, "chapters longer than this many pages take their sections' titles as right-hand "
                                  "running heads"),
     "max_spread": (float, "em the Han characters of a justified body line may be set apart before "
                           "`cjkpress check` fails it"),
 }
 RUNNING_HEADS = ("book", "chapter")
+NOTE_NUMBERING = ("chapter", "page")
 RUN_IN_SCHEMA = {
     "max_length": (int, "the longest lead sentence, in characters"),
     "include": (list, "lead sentences always set as run-in heads"),
@@ -73,7 +75,7 @@ RUN_IN_SCHEMA = {
 DEFAULT_DESIGN = {"page_size": "16开", "body_font": "Noto Serif CJK SC", "heading_font": "Noto Sans CJK SC",
                   "fallback_font": "", "emphasis_font": "LXGW WenKai", "code_font": "Noto Sans Mono CJK SC", "toc_depth": 2,
                   "chapter_numbers": False, "running_heads": "book",
-                  "section_heads_after": 6, "max_spread": 0.08}
+                  "section_heads_after": 6, "max_spread": 0.08, "note_numbering": "chapter"}
 
 
 @dataclass
@@ -194,6 +196,9 @@ def parse(text: str, path: Path, first_line: int = 1) -> Config:
     if design.get("running_heads", "book") not in RUNNING_HEADS:
         raise InputError(f"“design.running_heads” should be one of {', '.join(RUNNING_HEADS)}", path,
                          config.line("design.running_heads"))
+    if design.get("note_numbering", "chapter") not in NOTE_NUMBERING:
+        raise InputError(f"“design.note_numbering” should be one of {', '.join(NOTE_NUMBERING)}", path,
+                         config.line("design.note_numbering"))
     if "isbn" in values and not isbn_ok(values["isbn"]):
         raise InputError(f"ISBN “{values['isbn']}” is not a valid ISBN-13 (its check digit is wrong, or it has not "
                          "13 digits); copy it from the book's CIP data", path, config.line("isbn"))

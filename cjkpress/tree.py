@@ -73,6 +73,11 @@ class Image:
     alt: str
 
 
+# ①…⑳ then ㉑…㊿: note marks, as Chinese books number them (through a chapter, or a page).
+NOTE_MARKS = [chr(c) for c in range(0x2460, 0x2474)] + [chr(c) for c in range(0x3251, 0x3260)] + \
+    [chr(c) for c in range(0x32B1, 0x32C0)]
+
+
 @dataclass(frozen=True)
 class Note:
     id: str  # "note-1", … in reading order

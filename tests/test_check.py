@@ -281,7 +281,7 @@ def test_all_text_has_han_latin_spacing_but_code_and_furniture(tmp_path):
     (tagged Code by cjkpress's engine) and the running heads (artifacts) are not."""
     import cjkpress.writers.pdf.engine  # noqa: F401 (tags code and furniture)
 
-    css = "@page { @top-center { content: '第2章'; font-size: 9pt } }"
+    css = "@page { @top-center { content: '第2章'; font-size: 9pt; vertical-align: top } }"
     body = ("<p style='text-indent: 0'>2023年3月</p>"
             f"<h1 style='break-before: page'>第1章</h1><p>{FIRST}{FULL}{han(5)}。</p>"
             "<pre style='font: 9pt \"Noto Sans Mono CJK SC\"'># 构建PDF</pre>")
@@ -306,3 +306,24 @@ def test_short_pages_are_reported_and_accepted(tmp_path):
     assert [(p.page, p.detail) for p in report.places["short-page"]] == [(1, "the page ends 1 line above the foot")]
     assert report.ok and report.problems == 0
     assert "  short-page: 1 (accepted: no paragraph on these pages could be set a line longer)" in report.format()
+
+
+@pytest.mark.parametrize("place, expected", [("top", []), ("bottom", [
+    (1, "above the page's first line"), (1, "below the type area's last line"),
+    (2, "above the page's first line"), (2, "below the type area's last line"),
+    (3, "above the page's first line"), (3, "below the type area's last line")])])
+def test_running_heads_and_folios_stand_clear_of_the_text(tmp_path, place, expected):
+    """Tagged as artifacts by cjkpress's engine: a head set at the foot of the top margin (1.1 pitches
+    over the first line) reads as a line of the text, a folio at the edge of a 50 pt margin (about 3
+    pitches under the last line) is adrift; at the top of the margin and under the text, they are clear."""
+    import cjkpress.writers.pdf.engine  # noqa: F401 (tags the page's furniture as artifacts)
+
+    css = (f"@page {{ margin-bottom: 50pt; @top-center {{ content: '书名'; font-size: 9pt; vertical-align: {place} }}"
+           f" @bottom-center {{ content: counter(page); font-size: 9pt; vertical-align: {place} }} }}")
+    body = f"<h1>一</h1><p>{FIRST}{FULL * 24}{han(5)}。</p>"
+    path = tmp_path / "heads.pdf"
+    weasyprint.HTML(string=f'<html lang="zh-Hans"><style>{CSS}{css}</style>{body}</html>').write_pdf(
+        path, pdf_tags=True)
+    report = preflight.check(path)
+    assert [(p.page, re.sub(r"^[0-9.]+ line pitches |, not.*", "", p.detail))
+            for p in report.places["running-head"]] == expected

@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from cjkpress.book import load, settings
 from cjkpress.design import TITLES, grid
 from cjkpress.errors import InputError
-from conftest import SEED, laid_out, write
+from cjkpress.tree import NOTE_MARKS
+from conftest import MANUAL, SEED, laid_out, write
 
 FOLIO = re.compile(r"^([0-9]+|[ivxlc]+)$")
 
@@ -247,7 +248,7 @@ def test_a_wrong_guess_of_the_counts_changes_no_byte(pdf_path, tmp_path):
     job = laid_out(SEED, tmp_path)
     assert write(job, "pdf").read_bytes() == pdf_path.read_bytes()
     assert json.loads(cache.read_text(encoding="utf-8")) == {"pages": len(PdfReader(pdf_path).pages) - 2,
-                                                               "long_chapters": []}
+                                                               "long_chapters": [], "marks": []}
 
 
 def test_a_long_title_breaks_into_balanced_lines_on_the_cover(tmp_path):
@@ -398,3 +399,35 @@ def test_short_pages_are_filled_by_setting_a_paragraph_a_line_longer(pdf_path, t
     after = {p.page for p in check(pdf_path).places["short-page"]}
     assert after < before, (before, after)
     assert len(PdfReader(unfilled).pages) == len(PdfReader(pdf_path).pages)
+
+
+def marks_by_page(path, g) -> list[tuple[list[str], list[str]]]:
+    """Per page: the note calls in the text (raised, at 0.7 of its size), and the marks at the foot, in order."""
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            marks = [c for c in sorted(page.chars, key=lambda c: (round(c["top"]), c["x0"])) if c["text"] in NOTE_MARKS]
+            found.append(([c["text"] for c in marks if c["size"] == pytest.approx(0.7 * g.font_size, abs=0.05)],
+                          [c["text"] for c in marks if c["size"] == pytest.approx(g.note_size, abs=0.05)]))
+    return found
+
+
+def test_notes_numbered_by_page_start_again_at_one_on_every_page(tmp_path):
+    """A note stands at the foot of its call's page; with design.note_numbering: page, ① begins each page."""
+    folder = tmp_path / "manual"
+    shutil.copytree(MANUAL, folder)
+    with (folder / "05-design.md").open("a", encoding="utf-8") as chapter:  # the chapter's third note, pages on
+        chapter.write("\n页码也是这样排的[^folio]。\n\n[^folio]: 书眉和页码都从版心推算。\n")
+    chapter_job = laid_out(folder, tmp_path / "chapter")
+    config = folder / "book.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("design:\n", "design:\n  note_numbering: page\n"),
+                      encoding="utf-8")
+    page_job = laid_out(folder, tmp_path / "page")
+    g = grid(page_job.design)
+    by_chapter, by_page = marks_by_page(write(chapter_job, "pdf"), g), marks_by_page(write(page_job, "pdf"), g)
+    assert any(foot and foot[0] != "①" for _, foot in by_chapter)  # the chapter's count goes on over pages
+    assert len(by_page) == len(by_chapter)
+    for (text, foot), (text_before, foot_before) in zip(by_page, by_chapter):
+        assert text == foot == NOTE_MARKS[:len(foot)]  # ① again on each page, calls and notes alike
+        assert text_before == foot_before  # never a note overleaf from its call
+        assert len(text) == len(text_before)  # the same notes on the same pages

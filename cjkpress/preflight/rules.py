@@ -4,7 +4,7 @@ The rules (body lines only unless said otherwise; clreq is the W3C's
 "Requirements for Chinese Text Layout"):
 justification, spacing, adjacent-punctuation, line-start, line-end,
 split-dash, han-latin-spacing (all text), lone-character, line-pitch, heading-at-foot, widow, orphan,
-short-page (齐脚), text-layer, fonts (every font of every page), fallback-font (every glyph of
+short-page (齐脚), running-head, text-layer, fonts (every font of every page), fallback-font (every glyph of
 every page). Each check below says what it counts.
 
 Each check yields (rule, Place) for every violation it finds.
@@ -34,6 +34,7 @@ RULES = (
     "widow",
     "orphan",
     "short-page",
+    "running-head",
     "text-layer",
     "fonts",
     "fallback-font",
@@ -53,6 +54,9 @@ HAN_LATIN_MIN = 0.15  # about ¼ em, less some give
 TEXT_GAP = 0.1  # poppler's pdftotext starts a new word at a gap of 0.1 × size
 PITCH = 0.03  # a paragraph's lines are the line pitch apart, to this
 MAX_SPREAD = 0.08  # the widest a justified line's Han characters may be set apart (design.max_spread)
+HEAD_CLEAR = 1.5  # line pitches at least from a running head's baseline down to its page's first line
+FOLIO_CLEAR = (1.0, 2.0)  # line pitches from the type area's last baseline down to a folio's
+CLEAR_SLACK = 0.05  # pitches
 SPREAD_PRECISION = 0.005  # positions in a PDF are rounded: a spread this far over the limit is within it
 
 Found = Iterator[tuple[str, Place]]
@@ -236,17 +240,25 @@ def page_breaks(pages: Pages) -> Found:
             yield "orphan", place(body[-1], "a paragraph's first line alone at the foot of the page")
 
 
-def short_pages(pages: Pages) -> Found:
-    """齐脚: a page whose chapter goes on overleaf ends on the grid's last line (the lowest a body line
-    stands on any page). The last page of a chapter, one before a blank page, a chapter opening or a
-    part's title, and the book's last page may end short. Headings, notes, code and captions count
-    as the page's text; running heads and folios (below the grid, or artifacts) do not."""
+def grid_of(pages: Pages) -> tuple[float, float, float] | None:
+    """(line pitch, first baseline, last baseline) of the type area: the most common step between two
+    body lines of a page, the highest and the lowest a body line stands on any page."""
     body = pages.body
     steps = [b.ink[0].baseline - a.ink[0].baseline for a, b in zip(body, body[1:]) if a.page == b.page]
     if not steps:
-        return
+        return None
     pitch = Counter(round(step, 1) for step in steps).most_common(1)[0][0]
-    foot = max(line.ink[0].baseline for line in body)
+    return pitch, min(line.ink[0].baseline for line in body), max(line.ink[0].baseline for line in body)
+
+
+def short_pages(pages: Pages) -> Found:
+    """齐脚: a page whose chapter goes on overleaf ends on the grid's last line (`grid_of`). The last page
+    of a chapter, one before a blank page, a chapter opening or a part's title, and the book's last page
+    may end short. Headings, notes, code and captions count as the page's text; running heads and
+    folios (below the grid, or artifacts) do not."""
+    if not (grid := grid_of(pages)):
+        return
+    pitch, _, foot = grid
     by_page: dict[int, list[Line]] = {}
     for line in pages.lines:
         if line.page >= pages.first_body and line.ink[0].content and line.ink[0].baseline < foot + pitch / 2:
@@ -260,6 +272,40 @@ def short_pages(pages: Pages) -> Found:
         short = round((foot - lowest.ink[0].baseline) / pitch)
         if short >= 1:
             yield "short-page", place(lowest, f"the page ends {short} line{'s' if short > 1 else ''} above the foot")
+
+
+def running_heads(pages: Pages) -> Found:
+    """Running heads and folios stand clear of the text, so that neither reads as one of its lines: a
+    head at least 1½ line pitches above its page's first line (baseline to baseline), a folio at least
+    one below its page's last, and 1–2 below the type area's last line (the lowest of any text: a
+    note's, on a page that ends short). They are told apart as a tagged PDF's artifacts; an untagged
+    PDF's are not checked (a heading over the text looks the same)."""
+    lines = [line for line in pages.lines if line.page >= pages.first_body]
+    if not (grid := grid_of(pages)) or all(line.ink[0].content for line in lines):
+        return
+    pitch = grid[0]
+    foot = max(line.ink[0].baseline for line in lines if line.ink[0].content)
+    by_page: dict[int, tuple[list[Line], list[Line]]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, ([], []))[not line.ink[0].content].append(line)
+    for text, furniture in by_page.values():
+        if not text:
+            continue
+        first, last = min(l.ink[0].baseline for l in text), max(l.ink[0].baseline for l in text)
+        for line in furniture:
+            baseline = line.ink[0].baseline
+            if baseline < first:
+                if (away := (first - baseline) / pitch) < HEAD_CLEAR - CLEAR_SLACK:
+                    yield "running-head", place(line, f"{away:.2f} line pitches above the page's first line, "
+                                                      f"not {HEAD_CLEAR:g} at least")
+            elif baseline > last:
+                low, high = FOLIO_CLEAR
+                away, below = (baseline - last) / pitch, (baseline - foot) / pitch
+                if away < low - CLEAR_SLACK or not low - CLEAR_SLACK <= below <= high + CLEAR_SLACK:
+                    yield "running-head", place(line, f"{below:.2f} line pitches below the type area's last line, "
+                                                      f"not {low:g}–{high:g}")
+            else:
+                yield "running-head", place(line, "between lines of the text")
 
 
 def opens_chapter(line: Line, pages: Pages) -> bool:
@@ -308,7 +354,7 @@ def fallback_font(pages: Pages) -> Found:
 
 # What is checked of a paragraph's lines, on the body text and on the footnotes.
 LINE_CHECKS = (justification, adjacent_punctuation, line_breaks, han_latin_spacing, lone_character, text_layer)
-CHECKS = LINE_CHECKS + (all_text_spacing, line_pitch, page_breaks, short_pages, fallback_font)
+CHECKS = LINE_CHECKS + (all_text_spacing, line_pitch, page_breaks, short_pages, running_heads, fallback_font)
 
 
 # The fonts rule, read from the PDF's resources rather than its glyphs ---------

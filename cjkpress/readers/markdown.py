@@ -33,7 +33,7 @@ from ..config import Config
 from ..errors import InputError
 from ..tree import (
     STYLED_TAGS, Block, Chapter, CodeBlock, Code, Definitions, Emphasis, Figure, Image, Inline, LineBreak, Link,
-    ListBlock, ListItem, Listing, Note, NoteRef, Paragraph, Quote, Rule, Section, Strikethrough, Strong, Styled, Subheading,
+    ListBlock, ListItem, Listing, NOTE_MARKS, Note, NoteRef, Paragraph, Quote, Rule, Section, Strikethrough, Strong, Styled, Subheading,
     Table, Text, plain,
 )
 from .manuscript import Located, Manuscript
@@ -61,9 +61,6 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 IMAGE_MAGIC = {".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8",), ".jpeg": (b"\xff\xd8",), ".svg": (b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE svg")}
 INDEX_FILES = ("README.md", "index.md")
 MAX_DEPTH = 16  # lists and quotes nested deeper are a mistake, not a book
-# ①…⑳ then ㉑…㊿: a chapter's note marks, as Chinese books number them.
-MARKS = [chr(c) for c in range(0x2460, 0x2474)] + [chr(c) for c in range(0x3251, 0x3260)] + \
-        [chr(c) for c in range(0x32B1, 0x32C0)]
 
 
 def parser() -> MarkdownIt:
@@ -623,7 +620,7 @@ class FileReader:
         paragraphs = [self.inlines(p.children[0]) for p in definition.children if p.type == "paragraph"]
         content = tuple(merged([n for k, p in enumerate(paragraphs) for n in ([LineBreak()] if k else []) + list(p)]))
         self.book.notes += 1
-        mark = MARKS[len(self.marks) % len(MARKS)]
+        mark = NOTE_MARKS[len(self.marks) % len(NOTE_MARKS)]
         self.marks[label] = Note(f"note-{self.book.notes}", mark, content, self.line(definition))
         return self.marks[label]
 

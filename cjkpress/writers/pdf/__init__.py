@@ -16,6 +16,7 @@ from weasyprint import CSS, HTML, Document
 
 from ...design import grid
 from ...imprint import imprint
+from ...tree import NOTE_MARKS
 from ...output import atomic
 from .. import LINES, Job, Writer
 from ..markup import STYLES, TEMPLATES, one_file_book
@@ -25,7 +26,7 @@ from .cover import render_cover
 from .fetcher import LocalFetcher
 from .foot import fill_short_pages
 from .labels import COVER, label
-from .pages import chapter_pages, page_starts
+from .pages import chapter_pages, page_notes, page_starts
 
 LAYOUTS = 5  # at most: the counts' second layout, and pages filled, and filled again where that left some short
 logger = logging.getLogger(__name__)
@@ -60,16 +61,20 @@ class Layout:
 @dataclass(frozen=True)
 class Counts:
     """What the pages print of the finished layout itself: how many pages the book block has (in the
-    版权页's 印张 and 字数), and which chapters are long enough to take their sections' running heads."""
+    版权页's 印张 and 字数), which chapters are long enough to take their sections' running heads, and
+    the note marks numbered by page (all of one width: a mark never moves a break)."""
 
     pages: int = 0
     long_chapters: tuple[str, ...] = ()
+    marks: tuple[tuple[str, str], ...] = ()  # (note id, mark) with design.note_numbering: page
 
 
 def counts(document: Document, job: Job) -> Counts:
     long = job.design.section_heads_after
+    marks = tuple((note, NOTE_MARKS[i % len(NOTE_MARKS)]) for notes in page_notes(document)
+                  for i, note in enumerate(notes)) if job.design.note_numbering == "page" else ()
     return Counts(len(document.pages) - len(COVER),
-                  tuple(chapter for chapter, pages in chapter_pages(document).items() if pages > long))
+                  tuple(chapter for chapter, pages in chapter_pages(document).items() if pages > long), marks)
 
 
 def book_html(job: Job, found: Counts) -> str:
@@ -78,7 +83,7 @@ def book_html(job: Job, found: Counts) -> str:
     return one_file_book("pdf/book.html", job.book, job.design, lambda path: path.resolve().as_uri(), lines=job.lines,
                          block_number=lambda block: numbers[id(block)],
                          imprint=imprint(job.book.metadata, job.design, found.pages),
-                         long_chapters=set(found.long_chapters))
+                         long_chapters=set(found.long_chapters), marks=dict(found.marks))
 
 
 def layout(job: Job) -> Layout:
@@ -100,7 +105,8 @@ def layout(job: Job) -> Layout:
         guess_path = record_path(job.book, job.out, "counts.json")
         try:
             guess = json.loads(guess_path.read_text(encoding="utf-8"))
-            found = Counts(int(guess["pages"]), tuple(guess["long_chapters"]))
+            found = Counts(int(guess["pages"]), tuple(guess["long_chapters"]),
+                           tuple(tuple(pair) for pair in guess.get("marks", ())))
         except (OSError, ValueError, TypeError, KeyError):
             found = Counts()
         pitch, longer = grid(job.design).line_pitch, set()

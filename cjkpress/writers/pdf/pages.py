@@ -17,6 +17,7 @@ HEADINGS = {f"h{level}" for level in range(1, 7)}
 
 
 CHAPTER_CLASS = "chapter"  # the class of the element that holds a chapter
+NOTE_CLASS = "footnote"  # a note's element, floated to the foot of its page
 
 
 def heading_numbers(book: Book) -> dict[str, int]:
@@ -92,3 +93,23 @@ def chapter_pages(document: Document) -> dict[str, int]:
         if not page._page_box.page_type.blank and (chapter := page_chapter(page._page_box)):
             counts[chapter] = counts.get(chapter, 0) + 1
     return counts
+
+
+def page_notes(document: Document) -> list[list[str]]:
+    """The ids of the notes at the foot of each page, in order (a note broken over two pages counts on
+    the first)."""
+    seen: set[str] = set()
+
+    def notes(box):
+        element = getattr(box, "element", None)
+        if element is not None and NOTE_CLASS in (element.get("class") or "").split():
+            yield element.get("id")
+            return
+        for child in getattr(box, "children", ()):
+            yield from notes(child)
+
+    found = []
+    for page in document.pages:
+        found.append([n for n in dict.fromkeys(notes(page._page_box)) if n not in seen])
+        seen.update(found[-1])
+    return found
