@@ -78,6 +78,7 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         running_heads=config.design["running_heads"],
         section_heads_after=config.design["section_heads_after"],
         note_numbering=config.design["note_numbering"],
+        signature=config.design["signature"],
     )
     book = Book(located.slug, located.source, metadata, found.chapters, located.config, found.aliases, found.inputs,
                 located.images)

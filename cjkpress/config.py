@@ -59,6 +59,7 @@ DESIGN_SCHEMA = {
     "chapter_numbers": (bool, "number an mdBook project's chapters (第1章, 1.1) as its SUMMARY does"),
     "running_heads": (str, "book (the book's title over left pages, the chapter's over right ones) "
                            "or chapter (the chapter's, and the section's)"),
+    "signature": (int, "pages a folded sheet of the print edition makes: 4, 8, 16 or 32"),
     "note_numbering": (str, "chapter (notes ①② through each chapter) or page (① again on every page)"),
     "section_heads_after": (int, "chapters longer than this many pages take their sections' titles as right-hand "
                                  "running heads"),
@@ -67,6 +68,7 @@ DESIGN_SCHEMA = {
 }
 RUNNING_HEADS = ("book", "chapter")
 NOTE_NUMBERING = ("chapter", "page")
+SIGNATURES = (4, 8, 16, 32)
 RUN_IN_SCHEMA = {
     "max_length": (int, "the longest lead sentence, in characters"),
     "include": (list, "lead sentences always set as run-in heads"),
@@ -75,7 +77,8 @@ RUN_IN_SCHEMA = {
 DEFAULT_DESIGN = {"page_size": "16开", "body_font": "Noto Serif CJK SC", "heading_font": "Noto Sans CJK SC",
                   "fallback_font": "", "emphasis_font": "LXGW WenKai", "code_font": "Noto Sans Mono CJK SC", "toc_depth": 2,
                   "chapter_numbers": False, "running_heads": "book",
-                  "section_heads_after": 6, "max_spread": 0.08, "note_numbering": "chapter"}
+                  "section_heads_after": 6, "max_spread": 0.08, "note_numbering": "chapter",
+                  "signature": 16}
 
 
 @dataclass
@@ -196,6 +199,9 @@ def parse(text: str, path: Path, first_line: int = 1) -> Config:
     if design.get("running_heads", "book") not in RUNNING_HEADS:
         raise InputError(f"“design.running_heads” should be one of {', '.join(RUNNING_HEADS)}", path,
                          config.line("design.running_heads"))
+    if design.get("signature", 16) not in SIGNATURES:
+        raise InputError(f"“design.signature” should be one of {', '.join(map(str, SIGNATURES))} (pages a folded "
+                         "sheet makes)", path, config.line("design.signature"))
     if design.get("note_numbering", "chapter") not in NOTE_NUMBERING:
         raise InputError(f"“design.note_numbering” should be one of {', '.join(NOTE_NUMBERING)}", path,
                          config.line("design.note_numbering"))

@@ -36,6 +36,7 @@ class Design:
     toc_depth: int = 2  # heading levels in the 目录, the bookmarks and the nav (Markdown books)
     running_heads: str = "book"  # over left and right pages: "book" (title, chapter) or "chapter" (chapter, section)
     section_heads_after: int = 6  # pages: a longer chapter's right-hand heads are its sections' titles
+    signature: int = 16  # pages a folded sheet makes: the print edition's book block is a multiple
     note_numbering: str = "chapter"  # the PDF's note marks run through a "chapter" or start again each "page"
 
     def family(self, style: str) -> tuple[str, bool]:

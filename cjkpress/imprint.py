@@ -38,7 +38,7 @@ def folds(width: float, height: float) -> int:
 
 
 def imprint(meta: Metadata, design: Design, pages: int) -> Imprint:
-    """The 版本记录 of a book of `pages` pages (the book block: from the title page to the last)."""
+    """The 版本记录 of a book of `pages` pages (the book block: from the title page on, in whole signatures)."""
     g = grid(design)
     n = folds(design.page_width, design.page_height)
     sheets = math.ceil(pages / n * 4) / 4  # to a quarter sheet, as printers count

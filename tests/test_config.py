@@ -38,6 +38,7 @@ def test_wrong_type(tmp_path):
     ("design:\n  toc_depth: true\n", "“design.toc_depth” should be int"),
     ("design:\n  running_heads: section\n", "“design.running_heads” should be one of book, chapter"),
     ("design:\n  note_numbering: book\n", "“design.note_numbering” should be one of chapter, page"),
+    ("design:\n  signature: 12\n", "“design.signature” should be one of 4, 8, 16, 32"),
 ])
 def test_design_switches(tmp_path, text, message):
     path = config_file(tmp_path, text)

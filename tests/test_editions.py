@@ -91,15 +91,49 @@ def test_screen_edition_is_marked_for_assistive_technology(screen):
     assert 'pdfuaid:part="1"' in xmp
 
 
-def test_print_edition_boxes(print_path):
+def test_print_edition_boxes_and_marks(print_path):
+    """MediaBox > BleedBox > TrimBox: the 3 mm bleed inside a slug that holds the crop marks, 0.25 pt in
+    the registration colour, each from 3 mm outside the trim outwards along a trim edge."""
+    from pypdf.generic import ContentStream
+
     reader = PdfReader(print_path)
     for page in reader.pages:
         trim = [float(v) / PT_PER_MM for v in page["/TrimBox"]]
         bleed = [float(v) / PT_PER_MM for v in page["/BleedBox"]]
+        media = [float(v) / PT_PER_MM for v in page.mediabox]
         assert trim == pytest.approx([0, 0, 185, 260], abs=0.01)
         assert bleed == pytest.approx([-3, -3, 188, 263], abs=0.01)
-        media = [float(v) / PT_PER_MM for v in page.mediabox]
-        assert media[0] <= -2.99 and media[2] >= 187.99
+        assert media[0] < -3 - 5 and media[1] < -3 - 5 and media[2] > 188 + 5 and media[3] > 263 + 5  # a slug
+        spaces = page["/Resources"]["/ColorSpace"]
+        marks, colour, width, point = [], None, None, None
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"CS":
+                colour = spaces[operands[0]] if operands[0] in spaces else operands[0]
+            elif operator == b"w":
+                width = float(operands[0])
+            elif operator == b"m":
+                point = [float(v) / PT_PER_MM for v in operands]
+            elif operator == b"l" and colour is not None and colour[0] == "/Separation":
+                marks.append((colour[1], width, point, [float(v) / PT_PER_MM for v in operands]))
+        assert len(marks) == 8
+        for name, line_width, (x0, y0), (x1, y1) in marks:
+            assert name == "/All" and line_width == 0.25
+            on_edge = [v == pytest.approx(edge, abs=0.01) for v, edge in ((x0, 0), (x0, 185), (y0, 0), (y0, 260))]
+            assert (x0 == x1 and any(on_edge[:2])) or (y0 == y1 and any(on_edge[2:]))  # along a trim edge
+            # outside the bleed: every point of the mark 3 mm or more from the trim box
+            for x, y in ((x0, y0), (x1, y1)):
+                outside = max(-x, x - 185, -y, y - 260)
+                assert outside >= 3, (x, y)
+
+
+def test_print_edition_is_the_book_block_in_whole_signatures(pdf_path, print_path, design):
+    """From the title page (the cover is printed apart) to blank pages that fill the last signature."""
+    screen, printed = PdfReader(pdf_path), PdfReader(print_path)
+    assert len(printed.pages) % design.signature == 0
+    title = screen.page_labels.index("i")
+    assert printed.pages[0].extract_text() == screen.pages[title].extract_text()
+    padding = len(printed.pages) - max(i for i, p in enumerate(printed.pages) if p.extract_text().strip()) - 1
+    assert 0 <= padding < design.signature
 
 
 def test_print_edition_is_pdf_x4_with_an_output_intent(print_path):
@@ -116,12 +150,14 @@ def test_print_edition_is_pdf_x4_with_an_output_intent(print_path):
 
 
 def test_both_editions_have_the_same_pages(pdf_path, print_path):
+    """The same pages, blank ones aside: the screen edition has the cover and no blank page (a chapter
+    opens on the page after the last), the print edition its book block."""
     def texts(path):
         with pdfplumber.open(path) as pdf:
             return ["".join(c["text"] for c in page.chars) for page in pdf.pages]
 
     screen, printed = texts(pdf_path), texts(print_path)
-    assert len(screen) == len(printed) and screen == printed
+    assert all(screen) and screen[1:] == [text for text in printed if text]
 
 
 def test_print_edition_is_reproducible(layout, print_path):

@@ -42,13 +42,21 @@ def folios(path) -> list[str | None]:
 
 
 def test_page_labels_are_the_printed_folios(book_pdf, print_path):
+    """The screen edition: 封一, then roman from the title page, arabic from the body, skipping the numbers
+    of the blank pages it leaves out; the print edition: the book block alone, from i, its padding
+    numbered on. A viewer's page box shows what the page prints."""
     job, path = book_pdf
     for edition in (path, print_path) if job.book.slug == "cyberspace-rule-of-law" else (path,):
         labels = PdfReader(edition).page_labels
         printed = folios(edition)
-        assert labels[:2] == ["封一", "封二"]
-        assert labels[2] == "i"  # the title page: the front matter counts from it
-        assert "1" in labels and all(label == str(n) for n, label in enumerate(labels[labels.index("1"):], 1))
+        front = labels[:labels.index("1")]
+        if edition == path:
+            assert front[:2] == ["封一", "i"]  # the cover's blank inside is left out
+        else:
+            assert front == ["i", "ii", "iii", "iv"]  # the book block starts at the title page
+            assert labels[labels.index("1"):] == [str(n) for n in range(1, len(labels) - len(front) + 1)]
+        body = [int(label) for label in labels[labels.index("1"):]]
+        assert body == sorted(set(body)) and body[0] == 1
         numbered = [(i, folio) for i, folio in enumerate(printed) if folio]
         assert {"iii", "1"} <= {folio for _, folio in numbered}  # the 目录's first page, the body's
         assert all(labels[i] == folio for i, folio in numbered), [(i, labels[i], f) for i, f in numbered]
@@ -116,12 +124,14 @@ def test_running_heads_stand_clear_of_the_text_over_a_rule(furniture):
         assert max(r["bottom"] for r in rules) < first - g.font_size
 
 
-def test_folios_stand_below_the_last_line_at_the_outer_edge(furniture):
+def test_folios_stand_below_the_last_line_at_the_outer_edge(book_pdf, furniture):
     pages, g = furniture
     last = grid_lines(pages, g)[1]
-    for number, (_, foot, _, _, page) in enumerate(pages, 1):
+    labels = PdfReader(book_pdf[1]).page_labels
+    for _, foot, _, _, page in pages:
         if not foot:
             continue
+        number = int(labels[page.page_number - 1])  # the screen edition leaves out blank pages
         assert "".join(c["text"] for c in foot) == str(number)
         assert 1.5 * g.line_pitch - 1 <= baseline(foot[0], page) - last <= 1.5 * g.line_pitch + 1
         left, right = min(c["x0"] for c in foot), max(c["x1"] for c in foot)
@@ -176,11 +186,12 @@ def imprinted(tmp_path_factory):
 
 
 def heads_and_titles(path, g):
-    """Per body page: (its running head, the chapter's title, the title of the section in force: the first
-    to begin on the page, or else the last before it)."""
+    """Per body page: (its folio, its running head, the chapter's title, the title of the section in force:
+    the first to begin on the page, or else the last before it)."""
     found, chapter, section = [], None, None
+    labels = PdfReader(path).page_labels
     with pdfplumber.open(path) as pdf:
-        for page in pdf.pages[PdfReader(path).page_labels.index("1"):]:
+        for page in pdf.pages[labels.index("1"):]:
             chars = [c for c in page.chars if c["text"].strip()]
             head = "".join(c["text"] for c in chars if baseline(c, page) < g.margin_top)
             titles = {}  # size → the titles of that size, a line each, in order
@@ -189,7 +200,7 @@ def heads_and_titles(path, g):
             if 16 in titles:
                 chapter, section = "".join(sum(titles[16].values(), [])), None
             sections = ["".join(line) for line in titles.get(12, {}).values()]
-            found.append((head, chapter, sections[0] if sections else section))
+            found.append((int(labels[page.page_number - 1]), head, chapter, sections[0] if sections else section))
             section = sections[-1] if sections else section
     return found
 
@@ -200,7 +211,7 @@ def test_running_heads_name_the_book_the_chapter_and_in_long_chapters_the_sectio
     for path, long in ((pdf_path, False), (imprinted[1], True)):
         pages = heads_and_titles(path, g)
         sections = 0
-        for number, (head, chapter, section) in enumerate(pages, 1):
+        for number, head, chapter, section in pages:
             if not head:
                 continue
             if number % 2 == 0:
@@ -214,18 +225,20 @@ def test_running_heads_name_the_book_the_chapter_and_in_long_chapters_the_sectio
 
 
 def test_the_colophon_gives_the_imprint_from_the_finished_layout(imprinted):
+    """印张 and 字数 count the pages of the book block the printer gets: the print edition's."""
     job, path = imprinted
     g = grid(job.design)
     reader = PdfReader(path)
-    pages = len(reader.pages) - 2  # the book block: the cover leaf is not counted
-    text = re.sub(r"\s+", "", reader.pages[3].extract_text())
+    pages = len(PdfReader(write(job, "print")).pages)
+    assert pages % 16 == 0
+    text = re.sub(r"\s+", "", reader.pages[reader.page_labels.index("ii")].extract_text())
     assert "开本185mm×260mm，16开" in text
     assert f"印张{math.ceil(pages / 16 * 4) / 4:g}" in text
     assert f"字数{round(g.chars * g.lines * pages / 1000)}千字" in text
     assert "版次2024年5月第2版" in text and "印次2023年3月第1次印刷" in text
     assert "书号ISBN978-7-115-54608-1" in text and "图书在版编目（CIP）数据" in text and "人民出版社" in text
     with pdfplumber.open(path) as pdf:
-        page = pdf.pages[3]
+        page = pdf.pages[reader.page_labels.index("ii")]
         lowest = max(baseline(c, page) for c in page.chars)
         # It stands at the foot: its last line on the type area's last line (9 pt type, within a line).
         assert page.height - g.margin_bottom - g.line_pitch < lowest < page.height - g.margin_bottom
@@ -240,14 +253,14 @@ def test_a_wrong_isbn_is_an_error_with_its_line(tmp_path):
     assert err.value.line == 2 and "check digit" in str(err.value)
 
 
-def test_a_wrong_guess_of_the_counts_changes_no_byte(pdf_path, tmp_path):
+def test_a_wrong_guess_of_the_counts_changes_no_byte(pdf_path, print_path, tmp_path):
     """The layout starts from the last build's counts: whatever they say, the PDF is the same."""
     cache = tmp_path / ".cache" / "cyberspace-rule-of-law.counts.json"
     cache.parent.mkdir()
     cache.write_text('{"pages": 3, "long_chapters": ["ch-1"]}', encoding="utf-8")
     job = laid_out(SEED, tmp_path)
     assert write(job, "pdf").read_bytes() == pdf_path.read_bytes()
-    assert json.loads(cache.read_text(encoding="utf-8")) == {"pages": len(PdfReader(pdf_path).pages) - 2,
+    assert json.loads(cache.read_text(encoding="utf-8")) == {"pages": len(PdfReader(print_path).pages),
                                                                "long_chapters": [], "marks": []}
 
 
@@ -315,7 +328,8 @@ def test_every_text_is_set_by_the_rules(book_pdf):
                                                            page.page_number, a["text"] + b["text"]))
     assert len(gaps["front"]) >= 10  # a date on the cover, the title page and in the 版权页; its 开本…
     assert min(gaps["front"])[0] >= 0.2 and min(gaps["body"])[0] >= 0.2, (min(gaps["front"]), min(gaps["body"]))
-    title_page = subprocess.run(["pdftotext", "-f", "3", "-l", "3", str(path), "-"], capture_output=True,
+    title = str(labels.index("i") + 1)
+    title_page = subprocess.run(["pdftotext", "-f", title, "-l", title, str(path), "-"], capture_output=True,
                                 text=True, check=True).stdout
     assert f"（{job.book.metadata.date_label}）" in title_page
 

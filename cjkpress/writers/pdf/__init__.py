@@ -25,8 +25,9 @@ from . import engine
 from .cover import render_cover
 from .fetcher import LocalFetcher
 from .foot import fill_short_pages
-from .labels import COVER, label
+from .labels import COVER, folios, labelled
 from .pages import chapter_pages, page_notes, page_starts
+from .press import add_slug_and_marks, book_block
 
 LAYOUTS = 5  # at most: the counts' second layout, and pages filled, and filled again where that left some short
 logger = logging.getLogger(__name__)
@@ -42,20 +43,33 @@ class Layout:
     document: Document
     source: HTML
     identifier: str
+    signature: int  # pages: the print edition's book block is a multiple of it
 
     @cached_property
     def pdf(self) -> bytes:
-        """The screen edition: tagged for assistive technology (PDF/UA-1)."""
-        return self.document.write_pdf(pdf_variant="pdf/ua-1", finisher=label)
+        """The screen edition: tagged for assistive technology (PDF/UA-1), read page after page: the
+        layout's pages less those left blank so that a chapter opens on a recto (另面起, not 另页起)."""
+        pages = [(page, folio) for page, folio in zip(self.document.pages, folios(self.document))
+                 if not page._page_box.page_type.blank]
+        screen = self.document.copy([page for page, _ in pages])
+        return screen.write_pdf(pdf_variant="pdf/ua-1", finisher=labelled([folio for _, folio in pages]))
 
     def print_pdf(self) -> bytes:
-        """The print edition: the same pages with bleed, crop marks and CMYK colours (PDF/X-4)."""
+        """The print edition: the book block (title page on, in whole signatures: `press`), the same
+        pages with bleed, crop marks in a slug and CMYK colours (PDF/X-4)."""
         profiles = {}  # filled by the style sheet's @color-profile: the output intent
         edition = CSS(filename=STYLES / "print-edition.css", url_fetcher=self.source.url_fetcher,
                       color_profiles=profiles)
         document = self.source.render(stylesheets=[edition], color_profiles=profiles)
+        pages, numbers = book_block(document, self.signature)
+        label = labelled(numbers)
+
+        def finish(document: Document, pdf) -> None:
+            label(document, pdf)
+            add_slug_and_marks(pdf)
+
         with engine.named(self.identifier + "#print"):
-            return document.write_pdf(pdf_variant="pdf/x-4", finisher=label)
+            return document.copy(pages).write_pdf(pdf_variant="pdf/x-4", finisher=finish)
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,8 @@ def counts(document: Document, job: Job) -> Counts:
     long = job.design.section_heads_after
     marks = tuple((note, NOTE_MARKS[i % len(NOTE_MARKS)]) for notes in page_notes(document)
                   for i, note in enumerate(notes)) if job.design.note_numbering == "page" else ()
-    return Counts(len(document.pages) - len(COVER),
+    block = len(document.pages) - len(COVER)  # the print edition's book block, in whole signatures
+    return Counts(block + -block % job.design.signature,
                   tuple(chapter for chapter, pages in chapter_pages(document).items() if pages > long), marks)
 
 
@@ -123,7 +138,7 @@ def layout(job: Job) -> Layout:
                            "set a line longer", job.book.slug, page.page + 1, page.lines, "s" * (page.lines > 1))
         with atomic(guess_path) as tmp:
             tmp.write_text(json.dumps(asdict(found)), encoding="utf-8")
-        job.shared["pdf"] = Layout(document, source, job.book.metadata.identifier)
+        job.shared["pdf"] = Layout(document, source, job.book.metadata.identifier, job.design.signature)
     return job.shared["pdf"]
 
 

@@ -3,7 +3,9 @@
 The cover leaf is 封一 and 封二 (its outside and inside); the front matter is
 numbered in roman from the title page, as its folios are; the body in arabic
 from the first chapter's opening. The page names come from the style sheet
-(`page:` of the title page and the first chapter).
+(`page:` of the title page and the first chapter). An edition that leaves
+pages out (the screen edition its blank pages, the print edition the cover)
+labels the pages it keeps with the folios they have in the whole layout.
 """
 
 import pydyf
@@ -13,23 +15,33 @@ TITLE_PAGE = "title"  # the @page name of the title page: the front matter's fol
 FIRST_CHAPTER = "first-chapter"  # the @page name of the first chapter: the body's folios count from it
 COVER = ("封一", "封二")  # the cover's outside and inside
 
+Folio = tuple[str, int | str]  # ("r", 3): roman iii; ("D", 1): arabic 1; ("P", "封一"): a name
 
-def page_labels(document: Document) -> list[tuple[int, dict]]:
-    """(first page index, label entry) of each numbering range, in order."""
+
+def folios(document: Document) -> list[Folio]:
+    """The folio of each page of the whole layout."""
     # A blank page left so that the next one is a recto takes that page's name.
     names = [None if page._page_box.page_type.blank else page._page_box.page_type.name for page in document.pages]
-    ranges = [(index, {"P": prefix}) for index, prefix in enumerate(COVER[:len(names)])]
-    if TITLE_PAGE in names:
-        ranges.append((names.index(TITLE_PAGE), {"S": "r"}))
-    if FIRST_CHAPTER in names:
-        ranges.append((names.index(FIRST_CHAPTER), {"S": "D"}))
-    return ranges
+    title = names.index(TITLE_PAGE) if TITLE_PAGE in names else len(names)
+    body = names.index(FIRST_CHAPTER) if FIRST_CHAPTER in names else len(names)
+    return [("P", COVER[min(i, len(COVER) - 1)]) if i < title else ("r", i - title + 1) if i < body else ("D", i - body + 1)
+            for i in range(len(names))]
 
 
-def label(document: Document, pdf: pydyf.PDF) -> None:
-    """A write_pdf finisher: the document's page labels in the PDF's catalog."""
-    numbers = pydyf.Array()
-    for index, entry in page_labels(document):
-        numbers.extend([index, pydyf.Dictionary({key: pydyf.String(value) if key == "P" else "/" + value
-                                                 for key, value in entry.items()})])
-    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
+def labelled(kept: list[Folio]):
+    """A write_pdf finisher: page labels for the pages an edition keeps, whose folios are `kept`."""
+
+    def label(document: Document, pdf: pydyf.PDF) -> None:
+        numbers = pydyf.Array()
+        for index, (style, value) in enumerate(kept):
+            before = kept[index - 1] if index else None
+            if style == "P":
+                numbers.extend([index, pydyf.Dictionary({"P": pydyf.String(value)})])
+            elif not (before and before[0] == style and before[1] == value - 1):  # a new run of numbers
+                entry = pydyf.Dictionary({"S": "/" + style})
+                if value != 1:
+                    entry["St"] = value
+                numbers.extend([index, entry])
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
+
+    return label

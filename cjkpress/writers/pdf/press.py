@@ -1,0 +1,75 @@
+"""What the print shop needs of the interior: the book block in whole signatures, and marks outside the bleed.
+
+A book block is printed and folded in signatures (印张 folded into 16 or 32
+pages): the print edition is the layout's pages from the title page on (the
+cover is printed apart, `cover.pdf`), padded with blank pages to a multiple
+of `design.signature`. Each page's MediaBox grows by a slug round the 3 mm
+bleed, and crop marks are drawn there: 0.25 pt in the registration colour
+(`/Separation /All`: every plate prints them), from 3 mm outside the trim
+outwards, so that none stands inside the bleed. MediaBox > BleedBox > TrimBox.
+"""
+
+import pydyf
+from weasyprint import Document
+
+from .labels import TITLE_PAGE, Folio, folios
+
+PT_PER_MM = 72 / 25.4
+MARK_OFFSET = 3.5 * PT_PER_MM  # from the trim to a mark's inner end: past the 3 mm bleed
+MARK_LENGTH = 5 * PT_PER_MM
+SLUG = MARK_OFFSET + MARK_LENGTH + 2 * PT_PER_MM  # from the trim to the sheet's edge
+MARK_WIDTH = 0.25  # pt
+REGISTRATION = "All"  # the colour space's name in the pages' resources
+# All: a separation every plate prints; its tint converts to all four CMYK inks (for display).
+REGISTRATION_SPACE = ["/Separation", "/All", "/DeviceCMYK",
+                      pydyf.Dictionary({"FunctionType": 2, "Domain": pydyf.Array([0, 1]), "N": 1,
+                                        "C0": pydyf.Array([0, 0, 0, 0]), "C1": pydyf.Array([1, 1, 1, 1])})]
+
+
+def book_block(document: Document, signature: int) -> tuple[list, list[Folio]]:
+    """The pages printed in signatures, and their folios: from the title page on, padded with blank
+    pages (the layout's own blank page, numbered on) to a whole number of signatures."""
+    pages, numbers = document.pages, folios(document)
+    names = [page._page_box.page_type.name for page in pages]
+    first = names.index(TITLE_PAGE) if TITLE_PAGE in names else 0
+    block, numbers = pages[first:], numbers[first:]
+    blank = next((page for page in pages if page._page_box.page_type.blank), None)
+    if blank is None:  # a layout without one needs none: every chapter ended on a verso
+        return block, numbers
+    padding = -len(block) % signature
+    style, last = numbers[-1]
+    return block + [blank] * padding, numbers + [(style, last + 1 + n) for n in range(padding)]
+
+
+def crop_marks(trim: list[float]) -> bytes:
+    """Eight mark lines round the trim box (x0, y0, x1, y1), two at each corner along its edges."""
+    x0, y0, x1, y1 = trim
+    near, far = MARK_OFFSET, MARK_OFFSET + MARK_LENGTH
+    lines = []
+    for x, y, sx, sy in ((x0, y0, -1, -1), (x1, y0, 1, -1), (x0, y1, -1, 1), (x1, y1, 1, 1)):
+        lines.append((x + sx * near, y, x + sx * far, y))  # along the horizontal edge, outwards
+        lines.append((x, y + sy * near, x, y + sy * far))
+    path = " ".join(f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l" for a, b, c, d in lines)
+    return f"q /{REGISTRATION} CS 1 SCN {MARK_WIDTH} w 0 J {path} S Q".encode()
+
+
+def add_slug_and_marks(pdf: pydyf.PDF) -> None:
+    """Every page's MediaBox widened by the slug, crop marks drawn in it (a write_pdf finisher's part)."""
+    pages = [pdf.objects[number] for number in pdf.pages["Kids"][::3]]
+    spaces = set()
+    for page in pages:
+        trim = [float(v) for v in page["TrimBox"]]
+        page["MediaBox"] = pydyf.Array([trim[0] - SLUG, trim[1] - SLUG, trim[2] + SLUG, trim[3] + SLUG])
+        # The page's own stream leaves its transformation in force: the marks come after a Q that undoes it.
+        before, after = pydyf.Stream([b"q"]), pydyf.Stream([b"Q", crop_marks(trim)])
+        pdf.add_object(before)
+        pdf.add_object(after)
+        page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
+        spaces.add(reference_number(pdf.objects[reference_number(page["Resources"])]["ColorSpace"]))
+    for number in spaces:
+        pdf.objects[number][REGISTRATION] = pydyf.Array(REGISTRATION_SPACE)
+
+
+def reference_number(reference: bytes) -> int:
+    """The object number of an indirect reference as pydyf writes it (b"12 0 R")."""
+    return int(reference.split()[0])
