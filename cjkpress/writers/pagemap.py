@@ -1,4 +1,5 @@
-"""The page map: what the EPUB takes from the PDF's layout — where each printed page begins, and the cover.
+"""The page map: what the EPUB takes from the PDF's layout — where each printed page begins, the cover,
+and how many pages the book block has (the 版权页's 印张 and 字数).
 
 The EPUB's page list and cover image come from the PDF. The PDF writer makes
 the page map from its layout and records it (in OUT/.cache/) beside the PDF;
@@ -43,6 +44,7 @@ class PageStart:
 class PageMap:
     pages: list[PageStart]  # the body pages, in order
     cover: bytes  # the PDF's first page as a PNG
+    block_pages: int  # the print edition's book block, in whole signatures
 
 
 PageTop = Chapter | Section | Subheading | Paragraph  # what a printed page can begin with
@@ -89,6 +91,7 @@ def record(book: Book, design: Design, out: Path, pdf: bytes, page_map: PageMap)
         "pdf": hashlib.sha256(pdf).hexdigest(),
         "cover": hashlib.sha256(page_map.cover).hexdigest(),
         "pages": [[p.label, p.chapter, p.block, p.offset] for p in page_map.pages],
+        "block_pages": page_map.block_pages,
     }
     with atomic(record_path(book, out, "pages.json")) as tmp:
         tmp.write_text(json.dumps(data), encoding="utf-8")
@@ -102,8 +105,10 @@ def recorded(book: Book, design: Design, out: Path) -> PageMap | None:
         cover = record_path(book, out, "cover.png").read_bytes()
     except (OSError, ValueError):
         return None
+    if not isinstance(data.get("block_pages"), int):
+        return None  # recorded by an older cjkpress
     if (data.get("inputs"), data.get("pdf"), data.get("cover")) != (
         inputs_digest(book, design), hashlib.sha256(pdf).hexdigest(), hashlib.sha256(cover).hexdigest()
     ):
         return None
-    return PageMap([PageStart(*page) for page in data["pages"]], cover)
+    return PageMap([PageStart(*page) for page in data["pages"]], cover, data["block_pages"])

@@ -7,9 +7,11 @@ drops what it does not expect in <head>, so it would not write our markup as
 we wrote it.
 
 The EPUB is the printed book's reflowable twin: its cover image is the PDF's
-first page, and a page-break marker stands where each printed body page
-begins (pages.py), listed in the nav's page list, so that readers can cite
-and find the print edition's page numbers. Both come from the page map.
+first page, its title page and 版权页 say what the PDF's do (with the 印张 and
+字数 of the print edition's book block), and a page-break marker stands where
+each printed body page begins (pages.py), listed in the nav's page list, so
+that readers can cite and find the print edition's page numbers. All of it
+comes from the page map.
 """
 
 import io
@@ -25,6 +27,7 @@ from lxml import etree
 from ... import fonts
 from ...clreq import CLOSING, OPENING
 from ...errors import InputError
+from ...imprint import imprint
 from ...output import atomic
 from ...design import styles
 from ...tree import STYLES, Book, TocEntry
@@ -36,6 +39,9 @@ from .pages import mark_pages, page_breaks, page_id
 XHTML = "application/xhtml+xml"
 # Paths inside the package (EPUB/), where the OPF, nav and NCX are.
 COVER = "text/cover.xhtml"
+TITLE_PAGE = "text/title-page.xhtml"
+COLOPHON = "text/colophon.xhtml"  # the 版权页
+CONTENTS = "text/contents.xhtml"  # the 目录 a reader pages through; the nav, with hidden lists, is not
 NAV = "nav.xhtml"
 CSS = "styles/book.css"
 COVER_IMAGE = "images/cover.png"
@@ -102,10 +108,15 @@ def epub_bytes(book: Book, design, page_map) -> bytes:
     breaks = page_breaks(book, page_map.pages)
     pages = [(start.label, f"{text_href(chapter.id)}#{page_id(start)}")
              for chapter in book.chapters for start, _ in breaks.get(chapter.id, [])]
+    parts = [(part, list(entries)) for part, entries in itertools.groupby(toc, lambda e: e.part)]
     documents = {
         COVER: page("epub/cover.xhtml", COVER, book, image=relative(cover.href, COVER)),
-        NAV: page("epub/nav.xhtml", NAV, book, toc=toc, cover=COVER, pages=pages,
-                  parts=[(part, list(entries)) for part, entries in itertools.groupby(toc, lambda e: e.part)]),
+        TITLE_PAGE: page("epub/title-page.xhtml", TITLE_PAGE, book),
+        COLOPHON: page("epub/colophon.xhtml", COLOPHON, book, design=design,
+                       imprint=imprint(book.metadata, design, page_map.block_pages)),
+        CONTENTS: page("epub/contents.xhtml", CONTENTS, book, parts=parts, link=lambda h: relative(h, CONTENTS)),
+        NAV: page("epub/nav.xhtml", NAV, book, toc=toc, parts=parts, link=lambda h: h, cover=COVER,
+                  title_page=TITLE_PAGE, colophon=COLOPHON, contents=CONTENTS, pages=pages),
     }
     for chapter in book.chapters:
         href = text_href(chapter.id)
@@ -140,9 +151,10 @@ def epub_bytes(book: Book, design, page_map) -> bytes:
         if href == NAV:
             item = epub.EpubNav(uid="nav", file_name=NAV)
             item.content = data
-        else:
-            item = epub.EpubItem(uid=item_id(href), file_name=href, media_type=XHTML, content=data)
-        package.spine.append(package.add_item(item))  # cover, 目录, chapters: what a reader pages through
+            package.add_item(item)
+            continue
+        item = epub.EpubItem(uid=item_id(href), file_name=href, media_type=XHTML, content=data)
+        package.spine.append(package.add_item(item))  # cover, 扉页, 版权页, 目录, chapters: as the book
     # The manifest's cover-image, and the EPUB 2 cover meta that older readers look for.
     cover_item = epub.EpubCover(uid=item_id(cover.href), file_name=cover.href)
     cover_item.media_type, cover_item.content = cover.media_type, cover.data

@@ -44,6 +44,7 @@ class Layout:
     source: HTML
     identifier: str
     signature: int  # pages: the print edition's book block is a multiple of it
+    counts: "Counts"  # what its pages print of the layout itself
 
     @cached_property
     def pdf(self) -> bytes:
@@ -138,7 +139,8 @@ def layout(job: Job) -> Layout:
                            "set a line longer", job.book.slug, page.page + 1, page.lines, "s" * (page.lines > 1))
         with atomic(guess_path) as tmp:
             tmp.write_text(json.dumps(asdict(found)), encoding="utf-8")
-        job.shared["pdf"] = Layout(document, source, job.book.metadata.identifier, job.design.signature)
+        job.shared["pdf"] = Layout(document, source, job.book.metadata.identifier, job.design.signature,
+                                    found)
     return job.shared["pdf"]
 
 
@@ -161,7 +163,7 @@ class ScreenPdf(Edition):
             document = layout(job).document
             # Page 1 alone: the same pixels as in the whole PDF, without waiting for the whole PDF.
             cover = render_cover(document.copy(document.pages[:1]).write_pdf())
-            job.shared["pdf page map"] = PageMap(page_starts(document, job.book), cover)
+            job.shared["pdf page map"] = PageMap(page_starts(document, job.book), cover, layout(job).counts.pages)
         return job.shared["pdf page map"]
 
     def write(self, job: Job, target: Path) -> None:
