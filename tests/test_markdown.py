@@ -113,7 +113,7 @@ def test_faces_of_strong_emphasis_and_code(manual, blocks, pdf):
                   if isinstance(n, Strong) and len(plain(n.content)) > 2)
     fonts = {}
     with pdfplumber.open(pdf) as document:
-        for page in document.pages[6:]:
+        for page in document.pages[PdfReader(pdf).page_labels.index("1"):]:  # the body
             text = "".join(c["text"] for c in page.chars)
             for word in (code, strong):
                 if word in text and word not in fonts:

@@ -24,7 +24,9 @@ How the body text is found
   the line below it, within that line's width (a note's call ①), is a glyph
   of that line; its size does not make the line other than body text.
 * Left edge of the type area: book pages mirror their margins, so there is
-  one left edge for odd and one for even pages: the smallest x of a body
+  one left edge for right-hand and one for left-hand pages (odd and even
+  folios, from the page labels; a page without a numeric label by its
+  place in the PDF, which leaves blank pages out): the smallest x of a body
   line's first glyph on those pages. Lines that open with an opening mark
   are left out, since a half-width (`halt`) mark is drawn ½ em left of the
   pen. One edge per side rather than per page: a page holding nothing but
@@ -134,8 +136,9 @@ class Pages:
     em: float
     lines: list[Line]  # every line of every page, in reading order
     first_body: int  # 1-based page number
-    left: dict[int, float]  # page parity → left edge of the type area
+    left: dict[int, float]  # side (1: right-hand, 0: left-hand) → left edge of the type area
     measure: float
+    sides: dict[int, int]  # page number → its side
 
     @cached_property
     def flow(self) -> list[Line]:
@@ -152,13 +155,13 @@ class Pages:
     def left_edge(self, line: Line) -> float:
         if line.block and line.block.nested:
             return self.blocks_left.get(line.block.key, line.ink[0].x0)
-        return self.left[line.page % 2]
+        return self.left[self.sides[line.page]]
 
     def right_edge(self, line: Line) -> float:
         """The type area's (lists and quotes are set in on the left only), or a table cell's."""
         if line.block and line.block.key in self.cells_right:
             return self.cells_right[line.block.key]
-        return self.left[line.page % 2] + self.measure
+        return self.left[self.sides[line.page]] + self.measure
 
 
 def structure(reader: PdfReader) -> dict[tuple[int, int], Block]:
@@ -263,12 +266,36 @@ def classify(lines: list[Line], em: float) -> None:
             line.kind = "heading"
 
 
-def left_edges(body: list[Line]) -> dict[int, float]:
-    """Page parity → the leftmost start of a body line on pages of that parity."""
+def sides(reader: PdfReader) -> dict[int, int]:
+    """Page number → 1 for a right-hand page (an odd folio), 0 for a left-hand one: by its page label's
+    number (arabic or roman), else by its place."""
+    try:
+        labels = reader.page_labels
+    except (KeyError, ValueError, TypeError):  # no label tree, or one pypdf cannot read
+        labels = []
+    found = {}
+    for number in range(1, len(reader.pages) + 1):
+        label = labels[number - 1] if number <= len(labels) else ""
+        folio = int(label) if label.isdigit() else roman(label)
+        found[number] = (folio if folio else number) % 2
+    return found
+
+
+def roman(label: str) -> int:
+    """The value of a lower- or upper-case roman numeral; 0 if `label` is none."""
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    digits = [values.get(c) for c in label.lower()]
+    if not digits or None in digits:
+        return 0
+    return sum(-d if d < after else d for d, after in zip(digits, digits[1:] + [0]))
+
+
+def left_edges(body: list[Line], side: dict[int, int]) -> dict[int, float]:
+    """Side → the leftmost start of a body line on pages of that side."""
     edges: dict[int, float] = {}
     for line in body:
         if line.ink[0].text[:1] not in OPENING:
-            parity = line.page % 2
+            parity = side[line.page]
             edges[parity] = min(edges.get(parity, line.ink[0].x0), line.ink[0].x0)
     if not edges:
         raise CheckError("no body line to find the type area from")
@@ -317,7 +344,7 @@ def smaller(pages: Pages) -> list[Pages]:
     texts = []
     for em, lines in sorted(sizes.items()):
         classify(lines, em)
-        text = Pages(em, lines, pages.first_body, pages.left, pages.measure)
+        text = Pages(em, lines, pages.first_body, pages.left, pages.measure, pages.sides)
         mark_paragraphs(text)
         texts.append(text)
     return texts
@@ -336,7 +363,8 @@ def read(pdf_path: Path, reader: PdfReader) -> Pages:
     em = sizes.most_common(1)[0][0]
     classify(lines, em)
     body = [l for l in lines if l.kind == "body" and l.page >= first]
-    left = left_edges([l for l in body if not (l.block and l.block.nested)] or body)
-    pages = Pages(em, lines, first, left, measure=widths[first] - left[0] - left[1])
+    side = sides(reader)
+    left = left_edges([l for l in body if not (l.block and l.block.nested)] or body, side)
+    pages = Pages(em, lines, first, left, widths[first] - left[0] - left[1], side)
     mark_paragraphs(pages)
     return pages
