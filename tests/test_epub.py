@@ -4,6 +4,7 @@ the print edition's cover and page numbers, reproducible."""
 import hashlib
 import io
 import json
+import os
 import posixpath
 import re
 import subprocess
@@ -434,8 +435,6 @@ CALIBRE_ENV = {"QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_CHROMIUM_FLAGS": "--
 def calibre(*args: str) -> subprocess.CompletedProcess:
     if not CALIBRE.exists():
         pytest.fail(f"{CALIBRE} is missing: `make check` installs it (or, as root: apt-get install calibre)")
-    import os
-
     return subprocess.run(args, capture_output=True, text=True, env={**os.environ, **CALIBRE_ENV}, timeout=300)
 
 

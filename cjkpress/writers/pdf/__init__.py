@@ -25,7 +25,7 @@ from . import engine
 from .cover import render_cover
 from .fetcher import LocalFetcher
 from .foot import fill_short_pages
-from .labels import COVER, folios, labelled
+from .labels import folios, labelled
 from .pages import chapter_pages, page_notes, page_starts
 from .press import add_slug_and_marks, book_block
 
@@ -88,8 +88,8 @@ def counts(document: Document, job: Job) -> Counts:
     long = job.design.section_heads_after
     marks = tuple((note, NOTE_MARKS[i % len(NOTE_MARKS)]) for notes in page_notes(document)
                   for i, note in enumerate(notes)) if job.design.note_numbering == "page" else ()
-    block = len(document.pages) - len(COVER)  # the print edition's book block, in whole signatures
-    return Counts(block + -block % job.design.signature,
+    block, _ = book_block(document, job.design.signature)  # the print edition's
+    return Counts(len(block),
                   tuple(chapter for chapter, pages in chapter_pages(document).items() if pages > long), marks)
 
 

@@ -11,13 +11,12 @@ from weasyprint.formatting_structure import boxes
 
 from ...tree import Book
 from ..pagemap import PageStart, page_tops
-from .engine import line_text
+from .engine import NOTE_CLASS, classes, line_text
 
 HEADINGS = {f"h{level}" for level in range(1, 7)}
 
 
 CHAPTER_CLASS = "chapter"  # the class of the element that holds a chapter
-NOTE_CLASS = "footnote"  # a note's element, floated to the foot of its page
 
 
 def heading_numbers(book: Book) -> dict[str, int]:
@@ -101,9 +100,8 @@ def page_notes(document: Document) -> list[list[str]]:
     seen: set[str] = set()
 
     def notes(box):
-        element = getattr(box, "element", None)
-        if element is not None and NOTE_CLASS in (element.get("class") or "").split():
-            yield element.get("id")
+        if NOTE_CLASS in classes(box):
+            yield box.element.get("id")
             return
         for child in getattr(box, "children", ()):
             yield from notes(child)
