@@ -12,8 +12,9 @@ SYSTEM := $(VENV)/.system
 # poppler's pdftotext and pdftoppm (the tests read the PDF as a reader would),
 # Chromium (DAISY Ace and the reading-system tests render the EPUB in it),
 # Ghostscript's ICC profiles (the print edition's CMYK output intent), a 楷体
-# face for emphasis and quotes (LXGW WenKai).
-SYSTEM_PACKAGES := fonts-noto-cjk fonts-lxgw-wenkai fonts-noto-color-emoji fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium libgs-common calibre
+# face for emphasis and quotes (LXGW WenKai), zbar's barcode reader (the tests
+# read the cover's EAN-13 back from its pixels).
+SYSTEM_PACKAGES := fonts-noto-cjk fonts-lxgw-wenkai fonts-noto-color-emoji fonts-noto-core libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils chromium libgs-common calibre zbar-tools
 
 # Books are the folders of CONTENT holding a source.txt (a white paper), a
 # book.yaml or Markdown files (a Markdown book), or a book.toml or SUMMARY.md
@@ -25,13 +26,14 @@ PDFS := $(BOOKS:%=$(OUT)/%.pdf)
 EPUBS := $(BOOKS:%=$(OUT)/%.epub)
 HTMLS := $(BOOKS:%=$(OUT)/%.html)
 PRINTS := $(BOOKS:%=$(OUT)/%-print.pdf)
+COVERS := $(BOOKS:%=$(OUT)/%-cover.pdf)
 # Anything that can change an output: the code, the templates, the styles.
 ENGINE := $(shell find cjkpress templates styles -type f -not -name '*.pyc') $(READY)
 
 .PHONY: all pdf epub html print test test-measures check bench clean setup
 all: pdf epub print
 pdf: $(PDFS)
-print: $(PRINTS)
+print: $(PRINTS) $(COVERS)
 epub: $(EPUBS)
 html: $(HTMLS)
 setup: $(READY)
@@ -42,9 +44,9 @@ BOOK_FILES = $$(shell find $(CONTENT)/$$* -type f)
 # the record the PDF build leaves (no second layout), and alone when only the
 # EPUB's own files changed.
 EPUB_ONLY := $(shell find cjkpress/writers/epub templates/epub -type f -not -name '*.pyc') styles/epub.css
-# The two PDF editions come from one layout, in one command.
-$(OUT)/%.pdf $(OUT)/%-print.pdf &: $(BOOK_FILES) $(filter-out $(EPUB_ONLY),$(ENGINE))
-	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats pdf,print
+# The two PDF editions and the cover spread come from one layout, in one command.
+$(OUT)/%.pdf $(OUT)/%-print.pdf $(OUT)/%-cover.pdf &: $(BOOK_FILES) $(filter-out $(EPUB_ONLY),$(ENGINE))
+	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats pdf,print,cover
 $(OUT)/%.epub: $(OUT)/%.pdf $(BOOK_FILES) $(ENGINE)
 	$(BIN)/cjkpress build $(CONTENT)/$* --out $(OUT) --formats epub
 $(OUT)/%.html: $(BOOK_FILES) $(ENGINE)

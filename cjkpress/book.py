@@ -7,6 +7,7 @@ drawn silently in some other font, or as a box.
 """
 
 import logging
+import re
 import unicodedata
 import uuid
 from pathlib import Path
@@ -63,6 +64,7 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         edition=values.get("edition", ""),
         printing=values.get("printing", ""),
         isbn=values.get("isbn", ""),
+        price=price_label(values.get("price", "")),
         cip=values.get("cip", "").strip(),
     )
     width, height = config.page_size()
@@ -79,11 +81,19 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
         section_heads_after=config.design["section_heads_after"],
         note_numbering=config.design["note_numbering"],
         signature=config.design["signature"],
+        paper=config.paper(),
     )
     book = Book(located.slug, located.source, metadata, found.chapters, located.config, found.aliases, found.inputs,
                 located.images)
     check_coverage(book, design, config, strict=reader.MISSING_LETTERS == "error")
     return book, design
+
+
+def price_label(price: str) -> str:
+    """定价 as a back cover prints it: a bare amount is in yuan, to the fen."""
+    if re.fullmatch(r"\d+(\.\d+)?", price):
+        return f"定价：{float(price):.2f}元"
+    return price if not price or price.startswith("定价") else f"定价：{price}"
 
 
 def check_coverage(book: Book, design: Design, config: config_module.Config, strict: bool) -> None:

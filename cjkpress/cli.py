@@ -1,4 +1,4 @@
-"""Command line: `cjkpress build PATH [--out DIR] [--formats pdf,epub,html]`, `cjkpress check PDF|BOOK...`."""
+"""Command line: `cjkpress build PATH [--out DIR] [--formats pdf,print,cover,epub,html]`, `cjkpress check PDF|BOOK...`."""
 
 import argparse
 import logging
@@ -29,7 +29,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("path", type=Path, help="a book folder (source.txt, book.yaml) or a bare .txt")
     build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
     build.add_argument("--formats", type=formats, default=DEFAULT_FORMATS,
-                       help="pdf (screen), print (PDF/X for the printer), epub, html (default: pdf,epub)")
+                       help="pdf (screen), print (PDF/X for the printer), cover (its cover spread), epub, html "
+                            "(default: pdf,epub)")
     build.add_argument("--encoding", help="the text's encoding when it is not UTF-8 or UTF-16, e.g. gb18030")
     check = sub.add_parser("check", help="preflight typeset PDFs against the clreq rules")
     check.add_argument("pdfs", type=Path, nargs="+", metavar="PDF|BOOK",

@@ -25,6 +25,20 @@ PAGE_SIZES = {
     "A5": (148, 210),
     "B5": (176, 250),
 }
+# Papers a book block is printed on, by name: the thickness of a leaf (two pages) in mm, as mills quote
+# it (a 胶版纸's bulk is about 1.3 cm³/g: 70 g/m² makes a leaf of 0.09 mm). The spine is the leaves' sum.
+PAPERS = {
+    "60g胶版纸": 0.08,
+    "70g胶版纸": 0.09,
+    "80g胶版纸": 0.10,
+    "100g胶版纸": 0.12,
+    "70g轻型纸": 0.12,
+    "80g轻型纸": 0.14,
+    "80g铜版纸": 0.07,
+    "105g铜版纸": 0.09,
+    "128g铜版纸": 0.11,
+    "157g铜版纸": 0.14,
+}
 DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 MM_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*mm\s+(\d+(?:\.\d+)?)\s*mm$")
 
@@ -42,6 +56,7 @@ SCHEMA = {
     "edition": (str, "版次 for the 版权页, e.g. 2024年5月第2版 (default: 第1版, of the date)"),
     "printing": (str, "印次 for the 版权页, e.g. 2024年6月第3次印刷 (default: 第1次印刷)"),
     "isbn": (str, "the ISBN, e.g. 978-7-115-54608-1 (its check digit is checked)"),
+    "price": (str, "定价 on the back cover, e.g. 48.00 (yuan) or 定价：48.00元"),
     "cip": (str, "the 图书在版编目（CIP）数据 block, as given (a YAML block: |)"),
     "design": (dict, "page size and fonts"),
     "run_in_heads": (dict, "the rule for bold lead sentences"),
@@ -59,6 +74,8 @@ DESIGN_SCHEMA = {
     "chapter_numbers": (bool, "number an mdBook project's chapters (第1章, 1.1) as its SUMMARY does"),
     "running_heads": (str, "book (the book's title over left pages, the chapter's over right ones) "
                            "or chapter (the chapter's, and the section's)"),
+    "paper": (str, f"the book block's paper, for the spine's width: one of {', '.join(PAPERS)}, or a leaf's "
+                   "thickness in mm (0.09)"),
     "signature": (int, "pages a folded sheet of the print edition makes: 4, 8, 16 or 32"),
     "note_numbering": (str, "chapter (notes ①② through each chapter) or page (① again on every page)"),
     "section_heads_after": (int, "chapters longer than this many pages take their sections' titles as right-hand "
@@ -78,7 +95,7 @@ DEFAULT_DESIGN = {"page_size": "16开", "body_font": "Noto Serif CJK SC", "headi
                   "fallback_font": "", "emphasis_font": "LXGW WenKai", "code_font": "Noto Sans Mono CJK SC", "toc_depth": 2,
                   "chapter_numbers": False, "running_heads": "book",
                   "section_heads_after": 6, "max_spread": 0.08, "note_numbering": "chapter",
-                  "signature": 16}
+                  "signature": 16, "paper": "70g胶版纸"}
 
 
 @dataclass
@@ -93,6 +110,21 @@ class Config:
     def line(self, key: str) -> int | None:
         return self.lines.get(key)
 
+    def paper(self) -> float:
+        """The thickness of a leaf of the book block's paper, in mm."""
+        paper = self.design["paper"]
+        if paper_name(paper) in PAPERS:
+            return PAPERS[paper_name(paper)]
+        try:
+            leaf = float(paper)
+        except ValueError:
+            leaf = 0
+        if not 0.03 <= leaf <= 1:
+            raise InputError(f"unknown paper “{paper}”; use one of {', '.join(PAPERS)}, or a leaf's thickness in "
+                             "mm, e.g. 0.09 (ask the printer for the paper's caliper)", self.path,
+                             self.line("design.paper"))
+        return leaf
+
     def page_size(self) -> tuple[float, float]:
         size = self.design["page_size"]
         if size in PAGE_SIZES:
@@ -104,6 +136,11 @@ class Config:
             self.path,
             self.line("design.page_size"),
         )
+
+
+def paper_name(name: str) -> str:
+    """A paper's name as PAPERS spells it: "70 g/m² 胶版纸" → "70g胶版纸"."""
+    return re.sub(r"\s+", "", name).replace("g/m²", "g").replace("g/m2", "g").replace("克", "g")
 
 
 def isbn_ok(isbn: str) -> bool:
@@ -173,6 +210,8 @@ def parse(text: str, path: Path, first_line: int = 1) -> Config:
     if not isinstance(values, dict):
         raise InputError("the settings should be a mapping of keys to values (title: …)", path, first_line)
     config.lines = {key: line + offset for key, line in key_lines(node).items()}
+    if isinstance(values.get("price"), (int, float)) and not isinstance(values["price"], bool):
+        values["price"] = f"{values['price']:.2f}"  # 48.00, not the 48.0 of its float
     check_keys(values, SCHEMA, config)
     boxes = values.pop("boxes", {})
     if not all(isinstance(count, int) and not isinstance(count, bool) and count > 0 for count in boxes.values()):
@@ -211,5 +250,6 @@ def parse(text: str, path: Path, first_line: int = 1) -> Config:
     config.values = values
     config.design.update(design)
     config.run_in = run_in
-    config.page_size()  # report a bad size now, not halfway through a build
+    config.page_size()  # report a bad size or paper now, not halfway through a build
+    config.paper()
     return config

@@ -18,6 +18,7 @@ CODE_MAX = 9.5  # pt: code is never larger than this, however wide the measure
 # the setter balances their lines on the measure.
 TITLES = {"cover": (26, 0.08, 0), "title-page": (20, 0.0, 0), "chapter-title": (16, 0.0, 0),
           "section-title": (12, 0.0, 0), "subheading": (11, 0.0, 2)}
+BACK_COVER_INDENT = 4  # em the back cover's description is set in from the type area on either side
 NOTE_RATIO = 9 / 10.5  # notes a size below the text: 小五 under 五号
 SLACK = 0.05  # pt the type area has beyond its lines, so that rounding never leaves the last one out
 
@@ -37,6 +38,7 @@ class Design:
     running_heads: str = "book"  # over left and right pages: "book" (title, chapter) or "chapter" (chapter, section)
     section_heads_after: int = 6  # pages: a longer chapter's right-hand heads are its sections' titles
     signature: int = 16  # pages a folded sheet makes: the print edition's book block is a multiple
+    paper: float = 0.09  # mm: a leaf of the book block (two pages), for the cover's spine
     note_numbering: str = "chapter"  # the PDF's note marks run through a "chapter" or start again each "page"
 
     def family(self, style: str) -> tuple[str, bool]:

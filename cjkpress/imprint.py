@@ -50,3 +50,8 @@ def imprint(meta: Metadata, design: Design, pages: int) -> Imprint:
         edition=meta.edition or f"{meta.date_label}第1版",
         printing=meta.printing or f"{meta.date_label}第1次印刷",
     )
+
+
+def spine_width(pages: int, design: Design) -> float:
+    """The spine's width in mm: the book block's leaves (two pages each) on its paper, stacked."""
+    return math.ceil(pages / 2) * design.paper

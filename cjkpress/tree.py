@@ -412,6 +412,7 @@ class Metadata:
     edition: str = ""  # 版次 as book.yaml gives it ("2024年5月第2版"); "" for the first, of the book's date
     printing: str = ""  # 印次, likewise
     isbn: str = ""
+    price: str = ""  # as the back cover prints it: "定价：48.00元"
     cip: str = ""  # the 图书在版编目（CIP）数据 block as the CIP centre gave it, lines kept
 
 

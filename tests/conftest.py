@@ -13,7 +13,27 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "cyberspace-rule-of-law"
 VARIANTS = ROOT / "tests" / "papers" / "variants.txt"  # a paper of the family showing what the seed does not
 MANUAL = ROOT / "content" / "manual"  # the Markdown book
+PT_PER_MM = 72 / 25.4
 sys.path.insert(0, str(ROOT / "bench"))  # bench/papers.py makes longer papers for the tests too
+
+
+def separation_lines(reader, page) -> list[tuple[str, float, list[float], list[float]]]:
+    """(colourant, line width, start, end in mm) of every line a page strokes in a /Separation colour:
+    what the press's marks are drawn in."""
+    from pypdf.generic import ContentStream
+
+    spaces = page["/Resources"]["/ColorSpace"]
+    marks, colour, width, point = [], None, None, None
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"CS":
+            colour = spaces[operands[0]] if operands[0] in spaces else operands[0]
+        elif operator == b"w":
+            width = float(operands[0])
+        elif operator == b"m":
+            point = [float(v) / PT_PER_MM for v in operands]
+        elif operator == b"l" and colour is not None and colour[0] == "/Separation":
+            marks.append((colour[1], width, point, [float(v) / PT_PER_MM for v in operands]))
+    return marks
 
 
 def laid_out(path: Path, out: Path) -> Job:

@@ -25,7 +25,7 @@ BOOKS = {  # name → source, from the repository's root
     "cyberspace-rule-of-law": "content/cyberspace-rule-of-law",
     "variants": "tests/papers/variants.txt",
 }
-FORMATS = "pdf,print,epub,html"
+FORMATS = "pdf,print,cover,epub,html"
 
 
 def build(tree: Path, out: Path) -> dict[str, str]:

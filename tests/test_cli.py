@@ -76,7 +76,7 @@ def test_parallel_make_gives_the_bytes_of_a_serial_build(tmp_path):
                              capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
         outputs[jobs] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("*.*")) if p.is_file()}
-    assert len(outputs["-j4"]) == 9  # screen PDF, print PDF and EPUB of each
+    assert len(outputs["-j4"]) == 12  # screen PDF, print PDF, cover spread and EPUB of each
     assert outputs["-j4"] == outputs["-j1"]
 
 

@@ -4,7 +4,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-PT_PER_MM = 72 / 25.4
+from conftest import PT_PER_MM, separation_lines
 
 
 def structure(reader: PdfReader):
@@ -94,8 +94,6 @@ def test_screen_edition_is_marked_for_assistive_technology(screen):
 def test_print_edition_boxes_and_marks(print_path):
     """MediaBox > BleedBox > TrimBox: the 3 mm bleed inside a slug that holds the crop marks, 0.25 pt in
     the registration colour, each from 3 mm outside the trim outwards along a trim edge."""
-    from pypdf.generic import ContentStream
-
     reader = PdfReader(print_path)
     for page in reader.pages:
         trim = [float(v) / PT_PER_MM for v in page["/TrimBox"]]
@@ -104,17 +102,7 @@ def test_print_edition_boxes_and_marks(print_path):
         assert trim == pytest.approx([0, 0, 185, 260], abs=0.01)
         assert bleed == pytest.approx([-3, -3, 188, 263], abs=0.01)
         assert media[0] < -3 - 5 and media[1] < -3 - 5 and media[2] > 188 + 5 and media[3] > 263 + 5  # a slug
-        spaces = page["/Resources"]["/ColorSpace"]
-        marks, colour, width, point = [], None, None, None
-        for operands, operator in ContentStream(page.get_contents(), reader).operations:
-            if operator == b"CS":
-                colour = spaces[operands[0]] if operands[0] in spaces else operands[0]
-            elif operator == b"w":
-                width = float(operands[0])
-            elif operator == b"m":
-                point = [float(v) / PT_PER_MM for v in operands]
-            elif operator == b"l" and colour is not None and colour[0] == "/Separation":
-                marks.append((colour[1], width, point, [float(v) / PT_PER_MM for v in operands]))
+        marks = separation_lines(reader, page)
         assert len(marks) == 8
         for name, line_width, (x0, y0), (x1, y1) in marks:
             assert name == "/All" and line_width == 0.25

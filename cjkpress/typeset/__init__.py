@@ -14,12 +14,13 @@ their measure too (code.py).
 import math
 from dataclasses import dataclass, replace
 
-from ..design import TITLES, Design, grid
+from ..design import BACK_COVER_INDENT, TITLES, Design, grid
 from ..tree import Book, Box, CodeBlock, Definitions, ListBlock, Listing, Paragraph, Quote, Table, Text
 from .code import CodeLine, SetCode, set_code
 from .setter import EPSILON, Segment, Setter, balanced, is_han
 from .shaper import Shaper
 from .table import SetTable, set_table
+from .vertical import VerticalRun, vertical
 
 
 class SetLines(dict):
@@ -31,10 +32,13 @@ class SetLines(dict):
     TITLES (the book's title on the cover, a chapter's heading) → its lines, balanced on the measure;
     any other text the pages print (a line of a title, a 目录 line, a caption, a date, the 版权页's
     fields) → the runs of one line set by the same rules, unbroken and not justified (marks compressed,
-    a quarter em between Han and Latin)."""
+    a quarter em between Han and Latin); ("spine", text) → its runs down the cover's spine (vertical.py);
+    a (place, text) of `paragraphs` (the back cover's description) → a paragraph's lines at its measure."""
 
-    def __init__(self, runs: Setter, titles: dict[str, tuple[float, float]], note_hang: float):
+    def __init__(self, runs: Setter, titles: dict[str, tuple[float, float]], note_hang: float,
+                 paragraphs: dict[str, Setter] | None = None):
         super().__init__()
+        self.paragraphs = paragraphs or {}  # place → what sets a paragraph there
         self.setters: dict[Paragraph, Setter] = {}  # what set each paragraph: to set it again, longer
         self.runs = runs
         self.titles = titles  # place → (measure, tracking) in em of its size
@@ -63,6 +67,11 @@ class SetLines(dict):
         if isinstance(key, tuple) and key[0] in self.titles:
             place, title = key
             value = balanced(replace(self.runs, style="strong"), title, *self.titles[place])
+        elif isinstance(key, tuple) and key[0] == "spine":
+            shaper = self.runs.shaper
+            value = vertical(key[1], lambda run: shaper.width(run, "strong", False), shaper.em_box_drop("strong"))
+        elif isinstance(key, tuple) and key[0] in self.paragraphs:
+            value = self.paragraphs[key[0]].pieces((Text(key[1]),))
         elif isinstance(key, str):
             value = [s for piece in self.runs.pieces((Text(key),)) for line in piece for s in line]
         else:
@@ -107,7 +116,8 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
     hang = max((shaper.width(mark, "plain", False) for mark in marks), default=0.0) + NOTE_MARK_SPACE
     titles = {place: (layout.chars * layout.font_size / size - indent, tracking)
               for place, (size, tracking, indent) in TITLES.items()}
-    lines = SetLines(Setter(shaper, math.inf, indent=0), titles, round(hang, 3))
+    back = Setter(shaper, layout.chars - 2 * BACK_COVER_INDENT)
+    lines = SetLines(Setter(shaper, math.inf, indent=0), titles, round(hang, 3), {"back-cover": back})
     notes = Setter(shaper, layout.chars * small - lines.note_hang, indent=0)
 
     def walk(blocks, place: Place) -> None:
@@ -148,5 +158,5 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
     return lines
 
 
-__all__ = ["LIST_INDENT", "CodeLine", "SetCode", "SetLines", "SetTable", "Segment", "Setter", "Shaper",
+__all__ = ["LIST_INDENT", "VerticalRun", "CodeLine", "SetCode", "SetLines", "SetTable", "Segment", "Setter", "Shaper",
            "set_paragraphs"]

@@ -42,3 +42,13 @@ class Shaper:
             features.update(kern=False, liga=False, clig=False)
         hb.shape(font, buffer, features)
         return sum(p.x_advance for p in buffer.glyph_positions) / font.face.upem
+
+    def em_box_drop(self, style: str) -> float:
+        """How far (em) a line one em high draws text of `style` below where its ideographic em box would
+        fill the line: the half-leading and the face's ascender put the baseline at (1 + A + D) / 2, the em
+        box wants it at its top, 1 em over its bottom (BASE's ideo baseline; 0.88 in Noto CJK)."""
+        font = self.font(fonts.face(self.design, style))
+        extents, upem = font.get_font_extents("ltr"), font.face.upem
+        bottom = font.get_layout_baseline("ideo", "ltr", "hani", "ZHS ")
+        bottom = -0.12 * upem if bottom is None else bottom  # the usual em box of a CJK face
+        return (upem + extents.ascender + extents.descender) / 2 / upem - (bottom + upem) / upem

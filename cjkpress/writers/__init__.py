@@ -27,6 +27,7 @@ WRITERS = {
     "epub": "cjkpress.writers.epub:Epub",
     "html": "cjkpress.writers.html:Html",
     "print": "cjkpress.writers.pdf:PrintPdf",
+    "cover": "cjkpress.writers.pdf.spread:CoverSpread",
 }
 LINES = "lines"  # needs the paragraphs set into lines (job.lines)
 PAGE_MAP = "page map"  # needs the printed pages' starts and the cover (job.page_map)

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 
-from weasyprint import CSS, HTML, Document
+from weasyprint import HTML, Document
 
 from ...design import grid
 from ...imprint import imprint
@@ -27,7 +27,7 @@ from .fetcher import LocalFetcher
 from .foot import fill_short_pages
 from .labels import folios, labelled
 from .pages import chapter_pages, page_notes, page_starts
-from .press import add_slug_and_marks, book_block
+from .press import add_slug_and_marks, book_block, cmyk_sheet
 
 LAYOUTS = 5  # at most: the counts' second layout, and pages filled, and filled again where that left some short
 logger = logging.getLogger(__name__)
@@ -58,9 +58,7 @@ class Layout:
     def print_pdf(self) -> bytes:
         """The print edition: the book block (title page on, in whole signatures: `press`), the same
         pages with bleed, crop marks in a slug and CMYK colours (PDF/X-4)."""
-        profiles = {}  # filled by the style sheet's @color-profile: the output intent
-        edition = CSS(filename=STYLES / "print-edition.css", url_fetcher=self.source.url_fetcher,
-                      color_profiles=profiles)
+        edition, profiles = cmyk_sheet(STYLES, self.source.url_fetcher)
         document = self.source.render(stylesheets=[edition], color_profiles=profiles)
         pages, numbers = book_block(document, self.signature)
         label = labelled(numbers)
@@ -102,6 +100,15 @@ def book_html(job: Job, found: Counts) -> str:
                          long_chapters=set(found.long_chapters), marks=dict(found.marks))
 
 
+def book_folder(job: Job) -> Path:
+    return job.book.folder or job.book.source.parent
+
+
+def local_fetcher(job: Job) -> LocalFetcher:
+    """What WeasyPrint may read for the book: its own folder, cjkpress's templates and styles, the ICC profile."""
+    return LocalFetcher([book_folder(job), TEMPLATES, STYLES, ICC])
+
+
 def layout(job: Job) -> Layout:
     """The job's layout, made once for every PDF writer and the page map.
 
@@ -116,8 +123,7 @@ def layout(job: Job) -> Layout:
     and the preflight reports it.
     """
     if "pdf" not in job.shared:
-        book_dir = job.book.folder or job.book.source.parent
-        fetcher = LocalFetcher([book_dir, TEMPLATES, STYLES, ICC])
+        book_dir, fetcher = book_folder(job), local_fetcher(job)
         guess_path = record_path(job.book, job.out, "counts.json")
         try:
             guess = json.loads(guess_path.read_text(encoding="utf-8"))

@@ -7,10 +7,14 @@ of `design.signature`. Each page's MediaBox grows by a slug round the 3 mm
 bleed, and crop marks are drawn there: 0.25 pt in the registration colour
 (`/Separation /All`: every plate prints them), from 3 mm outside the trim
 outwards, so that none stands inside the bleed. MediaBox > BleedBox > TrimBox.
+The cover spread (spread.py) takes the same slug and marks, and fold marks
+where its spine meets the covers. Both are in CMYK (`cmyk_sheet`).
 """
 
+from pathlib import Path
+
 import pydyf
-from weasyprint import Document
+from weasyprint import CSS, Document
 
 from .labels import TITLE_PAGE, Folio, folios
 
@@ -24,6 +28,13 @@ REGISTRATION = "All"  # the colour space's name in the pages' resources
 REGISTRATION_SPACE = ["/Separation", "/All", "/DeviceCMYK",
                       pydyf.Dictionary({"FunctionType": 2, "Domain": pydyf.Array([0, 1]), "N": 1,
                                         "C0": pydyf.Array([0, 0, 0, 0]), "C1": pydyf.Array([1, 1, 1, 1])})]
+
+
+def cmyk_sheet(styles: Path, url_fetcher) -> tuple[CSS, dict]:
+    """The press's style sheet (print-edition.css: bleed, CMYK colours), and the colour profiles its
+    @color-profile declares: the PDF/X output intent, handed to the render."""
+    profiles = {}
+    return CSS(filename=styles / "print-edition.css", url_fetcher=url_fetcher, color_profiles=profiles), profiles
 
 
 def book_block(document: Document, signature: int) -> tuple[list, list[Folio]]:
@@ -41,27 +52,31 @@ def book_block(document: Document, signature: int) -> tuple[list, list[Folio]]:
     return block + [blank] * padding, numbers + [(style, last + 1 + n) for n in range(padding)]
 
 
-def crop_marks(trim: list[float]) -> bytes:
-    """Eight mark lines round the trim box (x0, y0, x1, y1), two at each corner along its edges."""
+def crop_marks(trim: list[float], folds: tuple[float, ...] = ()) -> bytes:
+    """Eight mark lines round the trim box (x0, y0, x1, y1), two at each corner along its edges; and a
+    fold mark above and below the trim at each of `folds` (pt from its left edge)."""
     x0, y0, x1, y1 = trim
     near, far = MARK_OFFSET, MARK_OFFSET + MARK_LENGTH
     lines = []
     for x, y, sx, sy in ((x0, y0, -1, -1), (x1, y0, 1, -1), (x0, y1, -1, 1), (x1, y1, 1, 1)):
         lines.append((x + sx * near, y, x + sx * far, y))  # along the horizontal edge, outwards
         lines.append((x, y + sy * near, x, y + sy * far))
+    for fold in folds:
+        lines += [(x0 + fold, y0 - near, x0 + fold, y0 - far), (x0 + fold, y1 + near, x0 + fold, y1 + far)]
     path = " ".join(f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l" for a, b, c, d in lines)
     return f"q /{REGISTRATION} CS 1 SCN {MARK_WIDTH} w 0 J {path} S Q".encode()
 
 
-def add_slug_and_marks(pdf: pydyf.PDF) -> None:
-    """Every page's MediaBox widened by the slug, crop marks drawn in it (a write_pdf finisher's part)."""
+def add_slug_and_marks(pdf: pydyf.PDF, folds: tuple[float, ...] = ()) -> None:
+    """Every page's MediaBox widened by the slug, crop marks (and fold marks at `folds`, pt from the
+    trim's left edge) drawn in it: a write_pdf finisher's part."""
     pages = [pdf.objects[number] for number in pdf.pages["Kids"][::3]]
     spaces = set()
     for page in pages:
         trim = [float(v) for v in page["TrimBox"]]
         page["MediaBox"] = pydyf.Array([trim[0] - SLUG, trim[1] - SLUG, trim[2] + SLUG, trim[3] + SLUG])
         # The page's own stream leaves its transformation in force: the marks come after a Q that undoes it.
-        before, after = pydyf.Stream([b"q"]), pydyf.Stream([b"Q", crop_marks(trim)])
+        before, after = pydyf.Stream([b"q"]), pydyf.Stream([b"Q", crop_marks(trim, folds)])
         pdf.add_object(before)
         pdf.add_object(after)
         page["Contents"] = pydyf.Array([before.reference, page["Contents"], after.reference])
