@@ -86,6 +86,8 @@ def test_the_cover_is_pdf_x4_in_cmyk(seed_cover):
         colours = {tuple(c["non_stroking_color"] or ()) for c in page.chars} | {
             tuple(r.get("non_stroking_color") or ()) for r in page.rects}
     assert len(colours) > 1 and all(len(colour) == 4 for colour in colours if colour)
+    # The design's colours in the inks print-edition.css gives them: black text, the accent's red rule.
+    assert {(0, 0, 0, 1), (0, 0.83, 0.83, 0.35)} <= {tuple(round(v, 4) for v in colour) for colour in colours}
 
 
 def test_the_front_is_the_books_cover_page(seed_cover, pdf_path):

@@ -1,9 +1,9 @@
 """PDF writers: the book's HTML, its paragraphs already set, typeset by WeasyPrint in two editions.
 
 Both editions come from one layout, kept in the Job: the screen edition
-draws its pages; the print edition renders the same HTML again with its own
-style sheet (bleed, marks, CMYK). The layout also gives the page map the
-EPUB needs: where each printed page begins, and the cover.
+draws its pages; the print edition draws its book block's pages again, with
+bleed, marks and the press's CMYK inks (press.py). The layout also gives the
+page map the EPUB needs: where each printed page begins, and the cover.
 """
 
 import json
@@ -27,7 +27,7 @@ from .fetcher import LocalFetcher
 from .foot import fill_short_pages
 from .labels import folios, labelled
 from .pages import chapter_pages, page_notes, page_starts
-from .press import add_slug_and_marks, book_block, cmyk_sheet
+from .press import add_slug_and_marks, book_block, for_press, press_inks
 
 LAYOUTS = 5  # at most: the counts' second layout, and pages filled, and filled again where that left some short
 logger = logging.getLogger(__name__)
@@ -38,10 +38,9 @@ ICC = Path("/usr/share/color/icc/ghostscript")
 
 @dataclass
 class Layout:
-    """The typeset book: WeasyPrint's pages, and the parsed HTML the print edition renders again."""
+    """The typeset book: WeasyPrint's pages, which both editions draw."""
 
     document: Document
-    source: HTML
     identifier: str
     signature: int  # pages: the print edition's book block is a multiple of it
     counts: "Counts"  # what its pages print of the layout itself
@@ -57,18 +56,17 @@ class Layout:
 
     def print_pdf(self) -> bytes:
         """The print edition: the book block (title page on, in whole signatures: `press`), the same
-        pages with bleed, crop marks in a slug and CMYK colours (PDF/X-4)."""
-        edition, profiles = cmyk_sheet(STYLES, self.source.url_fetcher)
-        document = self.source.render(stylesheets=[edition], color_profiles=profiles)
-        pages, numbers = book_block(document, self.signature)
+        pages with bleed, crop marks in a slug and CMYK inks (PDF/X-4)."""
+        pages, numbers = book_block(self.document, self.signature)
         label = labelled(numbers)
 
         def finish(document: Document, pdf) -> None:
             label(document, pdf)
             add_slug_and_marks(pdf)
 
-        with engine.named(self.identifier + "#print"):
-            return document.copy(pages).write_pdf(pdf_variant="pdf/x-4", finisher=finish)
+        press = for_press(self.document, pages, STYLES, self.document.url_fetcher)
+        with engine.named(self.identifier + "#print"), press_inks(STYLES):
+            return press.write_pdf(pdf_variant="pdf/x-4", finisher=finish)
 
 
 @dataclass(frozen=True)
@@ -145,8 +143,7 @@ def layout(job: Job) -> Layout:
                            "set a line longer", job.book.slug, page.page + 1, page.lines, "s" * (page.lines > 1))
         with atomic(guess_path) as tmp:
             tmp.write_text(json.dumps(asdict(found)), encoding="utf-8")
-        job.shared["pdf"] = Layout(document, source, job.book.metadata.identifier, job.design.signature,
-                                    found)
+        job.shared["pdf"] = Layout(document, job.book.metadata.identifier, job.design.signature, found)
     return job.shared["pdf"]
 
 

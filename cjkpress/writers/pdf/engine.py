@@ -25,7 +25,12 @@
    gets an `int` that is still an int to whatever needs one but writes
    itself with two decimals.
 
-These patch five names of WeasyPrint's drawing, tagging and metadata code,
+6. The print edition is drawn from the screen edition's layout in the
+   press's inks: within `inks(convert)`, every sRGB colour a page sets
+   is replaced by the device-CMYK colour `convert` gives (press.py), so
+   the book is laid out once for both editions.
+
+These patch six names of WeasyPrint's drawing, tagging and metadata code,
 so the module refuses any other WeasyPrint version.
 """
 
@@ -38,6 +43,7 @@ import weasyprint.document
 import weasyprint.draw as draw
 import weasyprint.draw.text as draw_text
 import weasyprint.pdf.metadata as metadata
+import weasyprint.pdf.stream as pdf_stream
 import weasyprint.pdf.tags as tags
 from weasyprint.formatting_structure import boxes
 from weasyprint.stacking import StackingContext
@@ -57,6 +63,8 @@ if weasyprint.__version__ != WEASYPRINT:
 _draw_page = weasyprint.document.draw_page
 _draw_inline_level = draw.draw_inline_level
 _build_box_tree = tags._build_box_tree
+_set_color = pdf_stream.Stream.set_color
+_inks = None  # within inks(): sRGB colour → the device-CMYK colour drawn instead
 _furniture: set[int] = set()  # the text boxes in the margins of the page being drawn
 _name: str | None = None  # what the PDF being written is called, for its XMP ids
 
@@ -130,6 +138,23 @@ def build_box_tree(box, parent, *args):
         yield element
 
 
+def set_color(stream, color, stroke=False):
+    if _inks is not None and color.space in ("srgb", "hsl", "hwb"):
+        color = _inks(color)
+    return _set_color(stream, color, stroke)
+
+
+@contextmanager
+def inks(convert):
+    """Within this block, pages are drawn with `convert(colour)` for every sRGB colour they set."""
+    global _inks
+    _inks = convert
+    try:
+        yield
+    finally:
+        _inks = None
+
+
 @contextmanager
 def named(name: str):
     """Within this block, WeasyPrint's "random" XMP ids derive from `name`."""
@@ -161,4 +186,5 @@ weasyprint.document.draw_page = draw_page
 metadata.uuid4 = uuid4
 draw.draw_inline_level = draw_inline_level
 tags._build_box_tree = build_box_tree
+pdf_stream.Stream.set_color = set_color
 draw_text.int = Thousandths

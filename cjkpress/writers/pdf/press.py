@@ -8,17 +8,30 @@ bleed, and crop marks are drawn there: 0.25 pt in the registration colour
 (`/Separation /All`: every plate prints them), from 3 mm outside the trim
 outwards, so that none stands inside the bleed. MediaBox > BleedBox > TrimBox.
 The cover spread (spread.py) takes the same slug and marks, and fold marks
-where its spine meets the covers. Both are in CMYK (`cmyk_sheet`).
+where its spine meets the covers.
+
+Both are drawn from pages laid out once, as the screen edition's are
+(`for_press`): with the bleed round each page, in the press's inks
+(print-edition.css gives the CMYK of each colour of print.css), under the
+output intent of the CMYK profile it declares.
 """
 
+import copy
+from functools import cache
 from pathlib import Path
 
 import pydyf
+import tinycss2
+from tinycss2 import color4
+from tinycss2.color5 import Color, parse_color
 from weasyprint import CSS, Document
+
+from . import engine
 
 from .labels import TITLE_PAGE, Folio, folios
 
 PT_PER_MM = 72 / 25.4
+BLEED = 3 * 96 / 25.4  # CSS px: 3 mm round every page
 MARK_OFFSET = 3.5 * PT_PER_MM  # from the trim to a mark's inner end: past the 3 mm bleed
 MARK_LENGTH = 5 * PT_PER_MM
 SLUG = MARK_OFFSET + MARK_LENGTH + 2 * PT_PER_MM  # from the trim to the sheet's edge
@@ -30,11 +43,54 @@ REGISTRATION_SPACE = ["/Separation", "/All", "/DeviceCMYK",
                                         "C0": pydyf.Array([0, 0, 0, 0]), "C1": pydyf.Array([1, 1, 1, 1])})]
 
 
-def cmyk_sheet(styles: Path, url_fetcher) -> tuple[CSS, dict]:
-    """The press's style sheet (print-edition.css: bleed, CMYK colours), and the colour profiles its
-    @color-profile declares: the PDF/X output intent, handed to the render."""
+def root_colours(sheet: Path) -> dict[str, Color]:
+    """The colours a style sheet's :root rules give its custom properties (--ink: …)."""
+    found = {}
+    for rule in tinycss2.parse_stylesheet(sheet.read_text(encoding="utf-8"), True, True):
+        if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() == ":root":
+            for item in tinycss2.parse_blocks_contents(rule.content, True, True):
+                colour = parse_color(tinycss2.serialize(item.value).strip()) if item.type == "declaration" else None
+                if isinstance(colour, color4.Color):  # a hex colour is Level 4's, device-cmyk() Level 5's
+                    found[item.name] = colour
+    return found
+
+
+@cache
+def inks(styles: Path) -> dict[tuple[float, ...], Color]:
+    """The screen's sRGB colours (print.css) → the press's CMYK for them (print-edition.css's same name)."""
+    screen, press = root_colours(styles / "print.css"), root_colours(styles / "print-edition.css")
+    return {tuple(screen[name].to("srgb").coordinates): press[name] for name in screen if name in press}
+
+
+def in_ink(colour: Color, styles: Path) -> Color:
+    """An sRGB colour as the press prints it: the design's CMYK for a colour of the design, else
+    the neutral conversion (greys in black ink alone)."""
+    rgb = tuple(colour.to("srgb").coordinates)
+    found = inks(styles).get(rgb)
+    if found is None:
+        r, g, b = (min(1.0, max(0.0, v)) for v in rgb)
+        k = 1 - max(r, g, b)
+        c, m, y = ((0.0, 0.0, 0.0) if k == 1 else ((1 - v - k) / (1 - k) for v in (r, g, b)))
+        found = Color("device-cmyk", (round(c, 4), round(m, 4), round(y, 4), round(k, 4)), 1)
+    return Color("device-cmyk", found.coordinates, colour.alpha)
+
+
+def for_press(document: Document, pages: list, styles: Path, url_fetcher) -> Document:
+    """`pages` of a layout, as the press gets them: each with the bleed round it, in a document whose
+    colour profiles are the CMYK sheet's (PDF/X's output intent). Write it within `press_inks`."""
     profiles = {}
-    return CSS(filename=styles / "print-edition.css", url_fetcher=url_fetcher, color_profiles=profiles), profiles
+    CSS(filename=styles / "print-edition.css", url_fetcher=url_fetcher, color_profiles=profiles)
+    bled = []
+    for page in pages:
+        bled.append(copy.copy(page))
+        bled[-1].bleed = dict.fromkeys(("top", "right", "bottom", "left"), BLEED)
+    return Document(bled, copy.copy(document.metadata), document.url_fetcher, document.font_config, profiles,
+                    "device-cmyk")
+
+
+def press_inks(styles: Path):
+    """The drawing context of a document for the press: every sRGB colour in its CMYK ink."""
+    return engine.inks(lambda colour: in_ink(colour, styles))
 
 
 def book_block(document: Document, signature: int) -> tuple[list, list[Folio]]:

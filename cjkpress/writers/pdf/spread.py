@@ -2,7 +2,7 @@
 
 Its trim is two pages and the spine between them, with the book's 3 mm
 bleed on every side and the print edition's slug and crop marks, and fold
-marks where the spine meets the covers (press.py), in CMYK for PDF/X-4. The
+marks where the spine meets the covers (press.py), in the press's CMYK inks for PDF/X-4. The
 spine is as thick as the print edition's book block on design.paper
 (imprint.spine_width); from SPINE_TEXT_FROM mm it carries the title and the
 publisher set down it (typeset/vertical.py). The front is the book's own
@@ -23,7 +23,7 @@ from .. import Job
 from ..markup import STYLES, render, stylesheet
 from . import Edition, book_folder, engine, layout, local_fetcher
 from .ean import GUARD_EXTENSION, HEIGHT, MODULE, QUIET, symbol
-from .press import add_slug_and_marks, cmyk_sheet
+from .press import add_slug_and_marks, for_press, press_inks
 
 SPINE_TEXT_FROM = 5  # mm: a thinner spine is left blank (its type would be under 3 mm)
 SPINE_FILL = 0.55  # of the spine's width: the size of the title's type
@@ -80,11 +80,9 @@ class CoverSpread(Edition):
     def write(self, job: Job, target: Path) -> None:
         sheet = spread(job, layout(job).counts.pages)
         fetcher = local_fetcher(job)
-        edition, profiles = cmyk_sheet(STYLES, fetcher)
-        source = HTML(string=cover_html(job, sheet), base_url=str(book_folder(job)), url_fetcher=fetcher)
-        document = source.render(stylesheets=[edition], color_profiles=profiles)
-        with engine.named(job.book.metadata.identifier + "#cover"):
-            data = document.write_pdf(pdf_variant="pdf/x-4",
-                                      finisher=lambda _, pdf: add_slug_and_marks(pdf, sheet.folds))
+        document = HTML(string=cover_html(job, sheet), base_url=str(book_folder(job)), url_fetcher=fetcher).render()
+        press = for_press(document, document.pages, STYLES, fetcher)
+        with engine.named(job.book.metadata.identifier + "#cover"), press_inks(STYLES):
+            data = press.write_pdf(pdf_variant="pdf/x-4", finisher=lambda _, pdf: add_slug_and_marks(pdf, sheet.folds))
         with atomic(target) as tmp:
             tmp.write_bytes(data)
