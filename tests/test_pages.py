@@ -404,7 +404,7 @@ def test_short_pages_are_filled_by_setting_a_paragraph_a_line_longer(pdf_path, t
     from cjkpress.preflight import check
     from cjkpress.writers.pdf.foot import short_pages
 
-    monkeypatch.setattr(pdf_writer, "fill_short_pages", lambda document, book, lines, pitch, done:
+    monkeypatch.setattr(pdf_writer, "fill_short_pages", lambda document, book, lines, pitch, done, loose:
                         short_pages(document, pitch))
     folder = tmp_path / "book"
     shutil.copytree(SEED, folder)
@@ -445,3 +445,26 @@ def test_notes_numbered_by_page_start_again_at_one_on_every_page(tmp_path):
         assert text == foot == NOTE_MARKS[:len(foot)]  # ① again on each page, calls and notes alike
         assert text_before == foot_before  # never a note overleaf from its call
         assert len(text) == len(text_before)  # the same notes on the same pages
+
+
+def test_a_page_no_paragraph_can_fill_takes_a_lone_line_instead(pdf_path, tmp_path):
+    """孤行 rather than 不齐脚: where no paragraph ending on a short page can be set a line longer, the next
+    page's first paragraph may leave a line alone. The build names those pages in the PDF; the preflight
+    finds the widow or orphan there (in a tagged PDF, whose paragraphs are an element a page) and accepts
+    it. The same PDF without the build's word fails."""
+    from pypdf import PdfWriter
+
+    from cjkpress.preflight import ACCEPTED_KEY, check
+
+    report = check(pdf_path)
+    accepted = report.places["accepted-lone-line"]
+    assert accepted and report.ok
+    assert not report.places["widow"] and not report.places["orphan"]
+    labels = PdfReader(pdf_path).page_labels
+    named = str(PdfReader(pdf_path).trailer["/Info"][ACCEPTED_KEY]).split()
+    assert {labels[p.page - 1] for p in accepted} <= set(named)
+    writer = PdfWriter(clone_from=pdf_path)
+    del writer._info.get_object()[ACCEPTED_KEY]
+    writer.write(tmp_path / "unsaid.pdf")
+    bare = check(tmp_path / "unsaid.pdf")
+    assert len(bare.places["widow"]) + len(bare.places["orphan"]) == len(accepted) and not bare.ok

@@ -20,7 +20,21 @@ from .glyphs import CheckError, read, smaller
 from .report import Report
 from .rules import CHECKS, LINE_CHECKS, MAX_SPREAD, RULES, spacing, spreads, unembedded_fonts
 
-__all__ = ["RULES", "CheckError", "Report", "check", "run"]
+__all__ = ["ACCEPTED_KEY", "RULES", "CheckError", "Report", "check", "run"]
+
+# The document-information key in which cjkpress's build names the body pages (their folios) where it left
+# a widow or an orphan rather than a page short (writers/pdf writes it).
+ACCEPTED_KEY = "/CjkpressAcceptedLoneLines"
+
+
+def accepted_pages(reader: PdfReader) -> set[int]:
+    """The pages (1-based) on which the build says it left a line alone: by their page labels."""
+    try:
+        folios = str((reader.trailer.get("/Info") or {}).get(ACCEPTED_KEY, "")).split()
+        labels = reader.page_labels
+    except (KeyError, ValueError, TypeError, PyPdfError):
+        return set()
+    return {number for number, label in enumerate(labels, 1) if label in folios}
 
 
 def check(pdf_path, max_spread: float = MAX_SPREAD) -> Report:
@@ -36,7 +50,10 @@ def check(pdf_path, max_spread: float = MAX_SPREAD) -> Report:
     smaller_places = [p for text in smaller(pages) for c in LINE_CHECKS for p in c(text)]
     places = {rule: [] for rule in RULES}
     spread_places = list(spacing(pages, max_spread))
+    accepted = accepted_pages(reader)
     for rule, where in [p for c in CHECKS for p in c(pages)] + spread_places + smaller_places + font_places:
+        if rule in ("widow", "orphan") and where.page in accepted:
+            rule = "accepted-lone-line"
         places[rule].append(where)
     return Report(str(pdf_path), pages.em, pages.measure, pages.first_body, places, spreads(pages), max_spread)
 

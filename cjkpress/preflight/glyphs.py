@@ -310,19 +310,29 @@ def indented(line: Line, pages: Pages) -> bool:
     return any(abs(x - target) <= INDENT_SLACK * pages.em for x in starts)
 
 
+def overleaf(previous: Line | None, line: Line, pages: Pages) -> bool:
+    """Whether a page's first line goes on with the paragraph of the last page's last: a tagged PDF has
+    a structure element for each page's part of a paragraph, so it is told as an untagged one is, by the
+    line before filling the measure and this one not being indented."""
+    if previous is None or previous.kind != "body" or previous.page == line.page or indented(line, pages):
+        return False
+    end = previous.ink[-1]  # a closing mark may be set half an em wide
+    return (end.x0 + pages.em if end.text[-1:] in CLOSING else end.x1) >= pages.right_edge(previous) - 0.1 * pages.em
+
+
 def mark_paragraphs(pages: Pages) -> None:
     """Set each body line's `start` and `last` (see the module's docstring)."""
     tagged = any(line.block for line in pages.flow)
     before = [None] + pages.flow[:-1]
     for previous, line in zip(before, pages.flow):
         if line.kind == "body":
-            new_block = tagged and (previous is None or previous.block != line.block)
+            new_block = tagged and (previous is None or previous.block != line.block) and not overleaf(previous, line, pages)
             line.start = previous is None or previous.kind == "heading" or new_block or (not tagged and indented(line, pages))
     after = pages.flow[1:] + [None]
     for line, following in zip(pages.flow, after):
         if line.kind == "body":
             line.last = following is None or following.kind == "heading" or following.start or (
-                tagged and following.block != line.block)
+                tagged and following.block != line.block and not overleaf(line, following, pages))
     # A nested block's left edge: where its lines after the first begin.
     for line in pages.body:
         if line.block and line.block.nested and not line.start:

@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 
 # What is reported with its pages but fails no PDF: what the build does what it can against and a
 # typesetter may have to accept (the build logs why it could not do more).
-ACCEPTED = {"short-page": "accepted: no paragraph on these pages could be set a line longer"}
+ACCEPTED = {"short-page": "accepted: no paragraph on these pages could be set a line longer",
+            "accepted-lone-line": "a widow or orphan the build left rather than a short page: no paragraph there "
+                                  "could be set a line longer"}
 
 
 @dataclass(frozen=True)

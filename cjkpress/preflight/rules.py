@@ -4,7 +4,7 @@ The rules (body lines only unless said otherwise; clreq is the W3C's
 "Requirements for Chinese Text Layout"):
 justification, spacing, adjacent-punctuation, line-start, line-end,
 split-dash, han-latin-spacing (all text), lone-character, line-pitch, heading-at-foot, widow, orphan,
-short-page (齐脚), running-head, text-layer, fonts (every font of every page), fallback-font (every glyph of
+short-page (齐脚), accepted-lone-line (a widow or orphan on a page where cjkpress's build says it left one), running-head, text-layer, fonts (every font of every page), fallback-font (every glyph of
 every page). Each check below says what it counts.
 
 Each check yields (rule, Place) for every violation it finds.
@@ -34,6 +34,7 @@ RULES = (
     "widow",
     "orphan",
     "short-page",
+    "accepted-lone-line",
     "running-head",
     "text-layer",
     "fonts",

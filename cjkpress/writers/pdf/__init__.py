@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 
+import pydyf
 from weasyprint import HTML, Document
 
 from ...design import grid
@@ -24,12 +25,15 @@ from ..pagemap import PageMap, block_numbers, record, record_path
 from . import engine
 from .cover import render_cover
 from .fetcher import LocalFetcher
-from .foot import fill_short_pages
+from .foot import accepted_pages, fill_short_pages
 from .labels import folios, labelled
 from .pages import chapter_pages, page_notes, page_starts
 from .press import add_slug_and_marks, book_block, for_press, press_inks
 
-LAYOUTS = 5  # at most: the counts' second layout, and pages filled, and filled again where that left some short
+LAYOUTS = 6  # at most: the counts' second layout, pages filled, filled again where that left some short, 孤行
+# The screen edition's document-information key naming the body pages where the build left a line alone:
+# the preflight's to read (preflight.ACCEPTED_KEY).
+ACCEPTED_KEY = "CjkpressAcceptedLoneLines"
 logger = logging.getLogger(__name__)
 
 # The CMYK profile of the print edition's output intent (Debian's libgs-common).
@@ -44,6 +48,7 @@ class Layout:
     identifier: str
     signature: int  # pages: the print edition's book block is a multiple of it
     counts: "Counts"  # what its pages print of the layout itself
+    accepted: tuple[int, ...] = ()  # body folios of the pages where a line was left alone (foot.py)
 
     @cached_property
     def pdf(self) -> bytes:
@@ -52,7 +57,14 @@ class Layout:
         pages = [(page, folio) for page, folio in zip(self.document.pages, folios(self.document))
                  if not page._page_box.page_type.blank]
         screen = self.document.copy([page for page, _ in pages])
-        return screen.write_pdf(pdf_variant="pdf/ua-1", finisher=labelled([folio for _, folio in pages]))
+        label = labelled([folio for _, folio in pages])
+
+        def finish(document: Document, pdf) -> None:
+            label(document, pdf)
+            if self.accepted:  # for the preflight: 孤行 the build accepted rather than a short page
+                pdf.info[ACCEPTED_KEY] = pydyf.String(" ".join(map(str, self.accepted)))
+
+        return screen.write_pdf(pdf_variant="pdf/ua-1", finisher=finish)
 
     def print_pdf(self) -> bytes:
         """The print edition: the book block (title page on, in whole signatures: `press`), the same
@@ -89,13 +101,13 @@ def counts(document: Document, job: Job) -> Counts:
                   tuple(chapter for chapter, pages in chapter_pages(document).items() if pages > long), marks)
 
 
-def book_html(job: Job, found: Counts) -> str:
+def book_html(job: Job, found: Counts = Counts(), loose: set = frozenset()) -> str:
     """The book as WeasyPrint reads it: the one-file book with the set lines, figures by file URL."""
     numbers = block_numbers(job.book)
     return one_file_book("pdf/book.html", job.book, job.design, lambda path: path.resolve().as_uri(), lines=job.lines,
                          block_number=lambda block: numbers[id(block)],
                          imprint=imprint(job.book.metadata, job.design, found.pages),
-                         long_chapters=set(found.long_chapters), marks=dict(found.marks))
+                         long_chapters=set(found.long_chapters), marks=dict(found.marks), loose=loose)
 
 
 def book_folder(job: Job) -> Path:
@@ -117,7 +129,8 @@ def layout(job: Job) -> Layout:
     them, and the pages are the same whatever the first guess was.
 
     Pages that end short are filled by setting paragraphs on them a line
-    longer (foot.py), and laid out again; a page none can fill is logged,
+    longer (foot.py), or else by letting the next page's first paragraph
+    leave a line alone, and laid out again; a page neither fills is logged,
     and the preflight reports it.
     """
     if "pdf" not in job.shared:
@@ -129,21 +142,28 @@ def layout(job: Job) -> Layout:
                            tuple(tuple(pair) for pair in guess.get("marks", ())))
         except (OSError, ValueError, TypeError, KeyError):
             found = Counts()
-        pitch, longer = grid(job.design).line_pitch, set()
+        pitch, longer, loose = grid(job.design).line_pitch, set(), set()
         for _ in range(LAYOUTS):
-            source = HTML(string=book_html(job, found), base_url=str(book_dir), url_fetcher=fetcher)
+            source = HTML(string=book_html(job, found, loose), base_url=str(book_dir), url_fetcher=fetcher)
             document = source.render()
-            before = len(longer)
-            short = fill_short_pages(document, job.book, job.lines, pitch, longer)
-            if (now := counts(document, job)) == found and len(longer) == before:
+            before = len(longer), len(loose)
+            short = fill_short_pages(document, job.book, job.lines, pitch, longer, loose)
+            if (now := counts(document, job)) == found and (len(longer), len(loose)) == before:
                 break
             found = now
         for page in short:
             logger.warning("%s.pdf: page %d ends %d line%s short of the foot: no paragraph ending on it can be "
-                           "set a line longer", job.book.slug, page.page + 1, page.lines, "s" * (page.lines > 1))
+                           "set a line longer, nor can the next page's first leave a line at its foot",
+                           job.book.slug, page.page + 1, page.lines, "s" * (page.lines > 1))
+        accepted = accepted_pages(document, job.book, loose)
+        if accepted:
+            logger.warning("%s.pdf: a line left alone (孤行) rather than a page short, on page%s %s: no paragraph "
+                           "there could be set a line longer", job.book.slug, "s" * (len(accepted) > 1),
+                           ", ".join(map(str, accepted)))
         with atomic(guess_path) as tmp:
             tmp.write_text(json.dumps(asdict(found)), encoding="utf-8")
-        job.shared["pdf"] = Layout(document, job.book.metadata.identifier, job.design.signature, found)
+        job.shared["pdf"] = Layout(document, job.book.metadata.identifier, job.design.signature, found,
+                                    tuple(accepted))
     return job.shared["pdf"]
 
 

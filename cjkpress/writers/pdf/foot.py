@@ -6,6 +6,12 @@ a heading would stand last. A typesetter fills those lines from the page
 itself (伸行): a paragraph that ends on the page is set one line longer
 (SetLines.longer), which adds a line to the page and moves nothing overleaf.
 The paragraphs that can give a line most evenly spread are taken first.
+
+Where no paragraph ending on a short page can be set longer, the page is
+filled the other way: the paragraph that opens the next page may leave one
+line alone at a page's foot or top (孤行: orphans and widows of 1), and the
+build names the pages where it did (`accepted_pages`), so that the
+preflight reports that line as accepted rather than the page as short.
 """
 
 import math
@@ -16,6 +22,7 @@ from weasyprint.formatting_structure import boxes
 
 from ...tree import Book, Paragraph
 from ..pagemap import page_tops
+from .labels import FIRST_CHAPTER
 from .pages import heading_numbers, page_chapter, traced
 
 
@@ -60,11 +67,37 @@ def ending_on(document: Document, number: int, book: Book) -> list[tuple[str, in
     return [key for key in dict.fromkeys(here) if key not in overleaf]
 
 
-def fill_short_pages(document: Document, book: Book, lines, pitch: float, done: set[Paragraph]) -> list[Short]:
+def paragraphs_by_key(book: Book) -> dict[tuple[str, int], object]:
+    """(chapter id, block number) → the block, as `traced` names them."""
+    return {(chapter.id, number): block for chapter in book.chapters for number, block in enumerate(page_tops(chapter))}
+
+
+def opening(document: Document, number: int, book: Book, blocks: dict) -> Paragraph | None:
+    """The first set paragraph on page `number` (under a heading that opens it, if one does)."""
+    keys = (key for _, *key in traced(document.pages[number]._page_box, heading_numbers(book)))
+    return next((blocks[key] for key in map(tuple, keys) if isinstance(blocks.get(key), Paragraph)), None)
+
+
+def accepted_pages(document: Document, book: Book, loose: set[Paragraph]) -> list[int]:
+    """The body folios of the pages holding a line of a paragraph allowed to leave a line alone."""
+    blocks, headings, body = paragraphs_by_key(book), heading_numbers(book), None
+    loosened = {id(paragraph) for paragraph in loose}
+    found = []
+    for number, page in enumerate(document.pages):
+        if page._page_box.page_type.name == FIRST_CHAPTER and body is None:
+            body = number
+        if body is not None and any(id(blocks.get((chapter, block))) in loosened
+                                    for _, chapter, block in traced(page._page_box, headings)):
+            found.append(number - body + 1)
+    return found
+
+
+def fill_short_pages(document: Document, book: Book, lines, pitch: float, done: set[Paragraph],
+                     loose: set[Paragraph]) -> list[Short]:
     """Set paragraphs of each short page longer in `lines` (typeset.SetLines), as many as the page has
-    lines to fill, each by one line and once (`done`, which this adds them to); the short pages."""
-    blocks = {(chapter.id, number): block for chapter in book.chapters
-              for number, block in enumerate(page_tops(chapter))}
+    lines to fill, each by one line and once (`done`, which this adds them to); where none can be, let
+    the next page's first paragraph leave a line alone (`loose`, which this adds it to). The short pages."""
+    blocks = paragraphs_by_key(book)
     found = short_pages(document, pitch)
     for short in found:
         options = []
@@ -75,4 +108,6 @@ def fill_short_pages(document: Document, book: Book, lines, pitch: float, done: 
         for _, _, paragraph, set_ in sorted(options, key=lambda o: o[:2])[:short.lines]:
             lines[paragraph] = set_
             done.add(paragraph)
+        if not options and (paragraph := opening(document, short.page + 1, book, blocks)) is not None:
+            loose.add(paragraph)
     return found
