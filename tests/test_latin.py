@@ -45,18 +45,34 @@ def paper(paragraphs: list[str]) -> str:
     return ("测试白皮书\n（2023年3月）\n测试机构\n目录\n一、正文\n一、正文\n" + "\n".join(paragraphs) + "\n")
 
 
-def type_area_text(pdf, g) -> str:
-    """What pdftotext (and so a reader's copy) gives of the type areas, page after page, no furniture."""
+def type_area_text(pdf, g, notes: bool = True) -> str:
+    """What pdftotext (and so a reader's copy) gives of the type areas, page after page, no furniture;
+    without the footnotes at each page's foot when `notes` is false (a paragraph that goes on overleaf
+    reads on from the next page, as a reader follows it)."""
     reader = PdfReader(pdf)
+    tops = note_tops(pdf, g) if not notes else {}
     texts = []
     for number, page in enumerate(reader.pages, 1):
         height, width = float(page.mediabox.height), float(page.mediabox.width)
+        bottom = tops.get(number, height - g.margin_bottom + 2)
         area = ["-x", "0", "-y", str(round(g.margin_top - 2)), "-W", str(round(width)),
-                "-H", str(round(height - g.margin_top - g.margin_bottom + 4))]
+                "-H", str(round(bottom - g.margin_top + 2))]
         run = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), *area, str(pdf), "-"],
                              capture_output=True, text=True, check=True)
         texts.append(run.stdout.replace("\f", ""))
     return "".join(texts)
+
+
+def note_tops(pdf, g) -> dict[int, float]:
+    """Page number → the top of its footnotes (the first note's mark, in the note size), where it has some."""
+    import pdfplumber
+
+    from cjkpress.tree import NOTE_MARKS
+
+    with pdfplumber.open(pdf) as document:
+        return {number: min(c["top"] for c in marks) for number, page in enumerate(document.pages, 1)
+                if (marks := [c for c in page.chars if c["text"] in NOTE_MARKS
+                              and abs(c["size"] - g.note_size) < 0.05])}
 
 
 def lines_off_the_measure(pdf) -> list[str]:
