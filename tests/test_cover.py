@@ -4,6 +4,7 @@ import math
 import shutil
 import subprocess
 from dataclasses import replace
+from functools import cache
 
 import pdfplumber
 import pytest
@@ -49,8 +50,9 @@ def in_spine(page, job):
     return [c for c in page.chars if left <= (c["x0"] + c["x1"]) / 2 - x <= right]
 
 
+@cache
 def spine(job) -> float:
-    """The spine from the print edition as built: its pages, two a leaf, on the job's paper."""
+    """The spine from the print edition as built: its pages, two a leaf, on the job's paper (built once a job)."""
     return math.ceil(len(PdfReader(write(job, "print")).pages) / 2) * job.design.paper
 
 

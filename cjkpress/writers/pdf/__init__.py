@@ -28,7 +28,7 @@ from .fetcher import LocalFetcher
 from .foot import accepted_pages, fill_short_pages
 from .labels import folios, labelled
 from .pages import chapter_pages, page_notes, page_starts
-from .press import add_slug_and_marks, book_block, for_press, press_inks
+from .press import add_slug_and_marks, book_block, press_pdf
 
 LAYOUTS = 6  # at most: the counts' second layout, pages filled, filled again where that left some short, 孤行
 # The screen edition's document-information key naming the body pages where the build left a line alone:
@@ -76,9 +76,7 @@ class Layout:
             label(document, pdf)
             add_slug_and_marks(pdf)
 
-        press = for_press(self.document, pages, STYLES, self.document.url_fetcher)
-        with engine.named(self.identifier + "#print"), press_inks(STYLES):
-            return press.write_pdf(pdf_variant="pdf/x-4", finisher=finish)
+        return press_pdf(self.document, pages, STYLES, self.identifier + "#print", finish)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from weasyprint.formatting_structure import boxes
 
 from ...tree import Book, Paragraph
 from ..pagemap import page_tops
-from .labels import FIRST_CHAPTER
+from .labels import folios
 from .pages import heading_numbers, page_chapter, traced
 
 
@@ -80,16 +80,11 @@ def opening(document: Document, number: int, book: Book, blocks: dict) -> Paragr
 
 def accepted_pages(document: Document, book: Book, loose: set[Paragraph]) -> list[int]:
     """The body folios of the pages holding a line of a paragraph allowed to leave a line alone."""
-    blocks, headings, body = paragraphs_by_key(book), heading_numbers(book), None
+    blocks, headings = paragraphs_by_key(book), heading_numbers(book)
     loosened = {id(paragraph) for paragraph in loose}
-    found = []
-    for number, page in enumerate(document.pages):
-        if page._page_box.page_type.name == FIRST_CHAPTER and body is None:
-            body = number
-        if body is not None and any(id(blocks.get((chapter, block))) in loosened
-                                    for _, chapter, block in traced(page._page_box, headings)):
-            found.append(number - body + 1)
-    return found
+    return [number for page, (style, number) in zip(document.pages, folios(document))
+            if style == "D" and any(id(blocks.get((chapter, block))) in loosened
+                                    for _, chapter, block in traced(page._page_box, headings))]
 
 
 def fill_short_pages(document: Document, book: Book, lines, pitch: float, done: set[Paragraph],

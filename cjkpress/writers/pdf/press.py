@@ -11,7 +11,7 @@ The cover spread (spread.py) takes the same slug and marks, and fold marks
 where its spine meets the covers.
 
 Both are drawn from pages laid out once, as the screen edition's are
-(`for_press`): with the bleed round each page, in the press's inks
+(`press_pdf`): with the bleed round each page, in the press's inks
 (print-edition.css gives the CMYK of each colour of print.css), under the
 output intent of the CMYK profile it declares.
 """
@@ -75,22 +75,20 @@ def in_ink(colour: Color, styles: Path) -> Color:
     return Color("device-cmyk", found.coordinates, colour.alpha)
 
 
-def for_press(document: Document, pages: list, styles: Path, url_fetcher) -> Document:
-    """`pages` of a layout, as the press gets them: each with the bleed round it, in a document whose
-    colour profiles are the CMYK sheet's (PDF/X's output intent). Write it within `press_inks`."""
+def press_pdf(document: Document, pages: list, styles: Path, name: str, finisher) -> bytes:
+    """`pages` of a layout as the press gets them, PDF/X-4: each with the bleed round it, drawn in the
+    press's inks (every sRGB colour in its CMYK), under the CMYK sheet's profile as output intent; XMP
+    ids from `name`, `finisher` as write_pdf's."""
     profiles = {}
-    CSS(filename=styles / "print-edition.css", url_fetcher=url_fetcher, color_profiles=profiles)
+    CSS(filename=styles / "print-edition.css", url_fetcher=document.url_fetcher, color_profiles=profiles)
     bled = []
     for page in pages:
         bled.append(copy.copy(page))
         bled[-1].bleed = dict.fromkeys(("top", "right", "bottom", "left"), BLEED)
-    return Document(bled, copy.copy(document.metadata), document.url_fetcher, document.font_config, profiles,
-                    "device-cmyk")
-
-
-def press_inks(styles: Path):
-    """The drawing context of a document for the press: every sRGB colour in its CMYK ink."""
-    return engine.inks(lambda colour: in_ink(colour, styles))
+    press = Document(bled, copy.copy(document.metadata), document.url_fetcher, document.font_config, profiles,
+                     "device-cmyk")
+    with engine.named(name), engine.inks(lambda colour: in_ink(colour, styles)):
+        return press.write_pdf(pdf_variant="pdf/x-4", finisher=finisher)
 
 
 def book_block(document: Document, signature: int) -> tuple[list, list[Folio]]:

@@ -21,9 +21,9 @@ from ...imprint import spine_width
 from ...output import atomic
 from .. import Job
 from ..markup import STYLES, render, stylesheet
-from . import Edition, book_folder, engine, layout, local_fetcher
+from . import Edition, book_folder, layout, local_fetcher
 from .ean import GUARD_EXTENSION, HEIGHT, MODULE, QUIET, symbol
-from .press import add_slug_and_marks, for_press, press_inks
+from .press import add_slug_and_marks, press_pdf
 
 SPINE_TEXT_FROM = 5  # mm: a thinner spine is left blank (its type would be under 3 mm)
 SPINE_FILL = 0.55  # of the spine's width: the size of the title's type
@@ -79,10 +79,9 @@ class CoverSpread(Edition):
 
     def write(self, job: Job, target: Path) -> None:
         sheet = spread(job, layout(job).counts.pages)
-        fetcher = local_fetcher(job)
-        document = HTML(string=cover_html(job, sheet), base_url=str(book_folder(job)), url_fetcher=fetcher).render()
-        press = for_press(document, document.pages, STYLES, fetcher)
-        with engine.named(job.book.metadata.identifier + "#cover"), press_inks(STYLES):
-            data = press.write_pdf(pdf_variant="pdf/x-4", finisher=lambda _, pdf: add_slug_and_marks(pdf, sheet.folds))
+        document = HTML(string=cover_html(job, sheet), base_url=str(book_folder(job)),
+                        url_fetcher=local_fetcher(job)).render()
+        data = press_pdf(document, document.pages, STYLES, job.book.metadata.identifier + "#cover",
+                         lambda _, pdf: add_slug_and_marks(pdf, sheet.folds))
         with atomic(target) as tmp:
             tmp.write_bytes(data)
