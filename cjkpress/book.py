@@ -22,8 +22,14 @@ from .tree import Book, Metadata
 log = logging.getLogger(__name__)
 
 
+# A book's own settings file stands for its folder: `cjkpress build content/x/book.yaml` builds the book.
+SETTINGS_FILES = ("book.yaml", "book.toml")
+
+
 def locate(path: Path):
     """(the reader of the book at `path`, what it located there)."""
+    if path.name in SETTINGS_FILES and path.is_file():
+        path = path.parent
     reader, located = next(((r, found) for r in READERS if (found := r.locate(path))), (None, None))
     if located is None:
         if path.is_dir():
@@ -43,6 +49,10 @@ def load(path: Path, encoding: str | None = None) -> tuple[Book, Design]:
     reader, located = locate(path)
     config = reader.configure(located, encoding)
     found = reader.read(located, config, encoding)
+    for name in config.values.get("images_left_out", []):
+        if name not in config.images_missing:
+            log.warning("%s:%s: images_left_out lists %s, which no figure of the book misses; take it off the list",
+                        config.path, config.line("images_left_out"), name)
     values = config.values
     title = values.get("title", found.title)
     date = values.get("date", found.date)

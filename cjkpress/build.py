@@ -5,40 +5,41 @@ from the PDF's layout: one layout serves both when both are asked for, else
 the record of the PDF built last from the same inputs, else a new layout.
 """
 
-import sys
 import time
 from pathlib import Path
 
 from .book import load
+from .errors import InputError
 from .forked import forked
+from .progress import result, status
 from .typeset import set_paragraphs
 from .writers import LINES, PAGE_MAP, Job, pagemap, writer
 
 PAGE_MAP_FROM = "pdf"  # the format whose layout gives the page map
 
 
-def progress(message: str) -> None:
-    print(f"cjkpress: {message}", file=sys.stderr, flush=True)
-
-
 def build(path: Path, out: Path, formats: list[str], encoding: str | None = None) -> None:
     """Build `formats` of the book at `path` into `out`."""
+    status(f"reading {path} …")
     book, design = load(path, encoding)
     job = Job(book, design, out)
     writers = [writer(name) for name in formats]
+    for target in (w.target(job) for w in writers):
+        if target.is_dir():
+            raise InputError(f"{target} is a folder: the output cannot be written there; move it away", target)
     needs = {need for w in writers for need in w.needs}
     lays_out = LINES in needs
     if PAGE_MAP in needs and not lays_out:
         job.page_map = pagemap.recorded(book, design, out)
     if lays_out or (PAGE_MAP in needs and job.page_map is None):
         started = time.monotonic()
-        progress(f"typesetting {book.slug} …")
+        status(f"typesetting {book.slug} …")
         job.lines = set_paragraphs(book, design)
         laid_out = [w for w in writers if LINES in w.needs] or [writer(PAGE_MAP_FROM)]
         report = sorted({w.prepare(job) for w in laid_out} - {""})
         if PAGE_MAP in needs:
             job.page_map = writer(PAGE_MAP_FROM).page_map(job)
-        progress(f"{', '.join(report)} ({time.monotonic() - started:.1f} s)")
+        result(f"typeset {book.slug}: {', '.join(report)} ({time.monotonic() - started:.1f} s)")
 
     # From a fresh layout, the writers that need only the page map (the EPUB)
     # run in a second process while this one writes the PDFs: the machine has two cores.
@@ -54,7 +55,8 @@ def build(path: Path, out: Path, formats: list[str], encoding: str | None = None
 def write(w, job: Job) -> None:
     """Write one output, saying what was written and how long it took."""
     target = w.target(job)
+    status(f"writing {target} …")
     started = time.monotonic()
     w.write(job, target)
     size = target.stat().st_size
-    progress(f"wrote {target} ({size / 1024:.0f} KB, {time.monotonic() - started:.1f} s)")
+    result(f"wrote {target} ({size / 1024:.0f} KB, {time.monotonic() - started:.1f} s)")

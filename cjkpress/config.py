@@ -8,12 +8,13 @@ misspelt key, the key that was probably meant.
 import datetime
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, raise_all
 
 # Book sizes in mm (width × height); 16开 is the trimmed size of a 787×1092 sheet.
 PAGE_SIZES = {
@@ -62,6 +63,7 @@ SCHEMA = {
     "run_in_heads": (dict, "the rule for bold lead sentences"),
     "boxes": (dict, "paragraphs in each box, by its label: {专栏一: 2}"),
     "chapters": (list, "the chapter files of a Markdown book, in order"),
+    "images_left_out": (list, "image files the book knowingly lacks: their figures are left out without a warning"),
 }
 DESIGN_SCHEMA = {
     "page_size": (str, f"one of {', '.join(PAGE_SIZES)}, or '185mm 260mm'"),
@@ -106,6 +108,7 @@ class Config:
     run_in: dict = field(default_factory=dict)
     boxes: dict = field(default_factory=dict)  # box label → its number of paragraphs
     lines: dict = field(default_factory=dict)  # dotted key → line in book.yaml
+    images_missing: set = field(default_factory=set)  # of images_left_out, those the readers found missing
 
     def line(self, key: str) -> int | None:
         return self.lines.get(key)
@@ -151,6 +154,32 @@ def isbn_ok(isbn: str) -> bool:
     return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
 
 
+def unfolded(text: str) -> str:
+    """`text` with the spaces YAML put for its line breaks taken out between two Chinese characters: a
+    line break there is no space (CSS Text's segment break transformation); between Latin words it is.
+    Nor beside a full-width mark (，。：), whose own blank half is space enough."""
+    def wide(char: str) -> bool:
+        return unicodedata.east_asian_width(char) in "WFH" and not "\uac00" <= char <= "\ud7a3"
+
+    def space(m: re.Match) -> str:
+        before, after = m.groups()
+        punctuated = any(wide(c) and unicodedata.category(c).startswith("P") for c in (before, after))
+        return "" if (wide(before) and wide(after)) or punctuated else " "
+
+    return re.sub(r"(?<=(\S)) (?=(\S))", space, text)
+
+
+class Loader(yaml.SafeLoader):
+    """YAML's safe loader, with its folded text (`>`, or a plain or quoted value over several lines)
+    unfolded as Chinese text is; a literal block (`|`: the CIP data) keeps its lines."""
+
+    def construct_scalar(self, node):
+        value = super().construct_scalar(node)
+        if node.style != "|" and node.start_mark.line != node.end_mark.line:
+            value = unfolded(value)
+        return value
+
+
 def key_lines(node, prefix: str = "") -> dict:
     """Map each mapping key (dotted) to its 1-based line, from yaml's node tree."""
     lines = {}
@@ -162,24 +191,26 @@ def key_lines(node, prefix: str = "") -> dict:
     return lines
 
 
-def check_keys(mapping: dict, schema: dict, config: Config, prefix: str = "") -> None:
-    for key, value in mapping.items():
+def check_keys(mapping: dict, schema: dict, config: Config, errors: list, prefix: str = "") -> None:
+    """Check `mapping`'s keys and types against `schema`, adding each mistake to `errors` and dropping
+    the key, so that the rest can still be checked."""
+    for key, value in list(mapping.items()):
         name = prefix + str(key)
         if key not in schema:
             close = difflib.get_close_matches(str(key), schema, n=1)
             hint = f"did you mean “{close[0]}”?" if close else f"known keys: {', '.join(schema)}"
-            raise InputError(f"unknown key “{name}”; {hint}", config.path, config.line(name))
+            errors.append(InputError(f"unknown key “{name}”; {hint}", config.path, config.line(name)))
+            del mapping[key]
+            continue
         kind, what = schema[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             mapping[key] = value = float(value)
         if kind is str and isinstance(value, (datetime.date, int, float)) and not isinstance(value, bool):
             mapping[key] = value = value.isoformat() if isinstance(value, datetime.date) else str(value)
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise InputError(
-                f"“{name}” should be {kind.__name__} ({what}), not {type(value).__name__}",
-                config.path,
-                config.line(name),
-            )
+            errors.append(InputError(f"“{name}” should be {kind.__name__} ({what}), not {type(value).__name__}",
+                                     config.path, config.line(name)))
+            del mapping[key]
 
 
 def load(path: Path | None) -> Config:
@@ -199,7 +230,7 @@ def parse(text: str, path: Path, first_line: int = 1) -> Config:
     offset = first_line - 1
     try:
         node = yaml.compose(text)
-        values = yaml.safe_load(text)
+        values = yaml.load(text, Loader=Loader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise InputError(
@@ -212,44 +243,52 @@ def parse(text: str, path: Path, first_line: int = 1) -> Config:
     config.lines = {key: line + offset for key, line in key_lines(node).items()}
     if isinstance(values.get("price"), (int, float)) and not isinstance(values["price"], bool):
         values["price"] = f"{values['price']:.2f}"  # 48.00, not the 48.0 of its float
-    check_keys(values, SCHEMA, config)
+    errors: list[InputError] = []
+
+    def wrong(message: str, key: str) -> None:
+        errors.append(InputError(message, path, config.line(key)))
+
+    check_keys(values, SCHEMA, config, errors)
     boxes = values.pop("boxes", {})
     if not all(isinstance(count, int) and not isinstance(count, bool) and count > 0 for count in boxes.values()):
-        raise InputError("“boxes” should give each box's number of paragraphs, e.g. 专栏一: 2", path, config.line("boxes"))
+        wrong("“boxes” should give each box's number of paragraphs, e.g. 专栏一: 2", "boxes")
+        boxes = {}
     config.boxes = {str(label): count for label, count in boxes.items()}
     design = values.pop("design", {})
     run_in = values.pop("run_in_heads", {})
-    check_keys(design, DESIGN_SCHEMA, config, "design.")
-    check_keys(run_in, RUN_IN_SCHEMA, config, "run_in_heads.")
+    check_keys(design, DESIGN_SCHEMA, config, errors, "design.")
+    check_keys(run_in, RUN_IN_SCHEMA, config, errors, "run_in_heads.")
     for key in ("include", "exclude"):
         if not all(isinstance(item, str) for item in run_in.get(key, [])):
-            raise InputError(
-                f"“run_in_heads.{key}” should list sentences (text)", path, config.line(f"run_in_heads.{key}")
-            )
+            wrong(f"“run_in_heads.{key}” should list sentences (text)", f"run_in_heads.{key}")
     if "date" in values and not DATE.match(values["date"]):
-        raise InputError(f"date “{values['date']}” should be YYYY-MM or YYYY-MM-DD", path, config.line("date"))
+        wrong(f"date “{values['date']}” should be YYYY-MM or YYYY-MM-DD", "date")
     if "author" in values:
         values.setdefault("creator", values.pop("author"))
-    if not all(isinstance(item, str) for item in values.get("chapters", [])):
-        raise InputError("“chapters” should list the chapter files, e.g. [intro.md, usage.md]", path,
-                         config.line("chapters"))
+    for key, what in (("chapters", "the chapter files, e.g. [intro.md, usage.md]"),
+                      ("images_left_out", "the image files, e.g. [map.jpg]")):
+        if not all(isinstance(item, str) for item in values.get(key, [])):
+            wrong(f"“{key}” should list {what}", key)
+            values.pop(key)
     if not 1 <= design.get("toc_depth", 2) <= 6:
-        raise InputError("“design.toc_depth” should be a level from 1 to 6", path, config.line("design.toc_depth"))
+        wrong("“design.toc_depth” should be a level from 1 to 6", "design.toc_depth")
     if design.get("running_heads", "book") not in RUNNING_HEADS:
-        raise InputError(f"“design.running_heads” should be one of {', '.join(RUNNING_HEADS)}", path,
-                         config.line("design.running_heads"))
+        wrong(f"“design.running_heads” should be one of {', '.join(RUNNING_HEADS)}", "design.running_heads")
     if design.get("signature", 16) not in SIGNATURES:
-        raise InputError(f"“design.signature” should be one of {', '.join(map(str, SIGNATURES))} (pages a folded "
-                         "sheet makes)", path, config.line("design.signature"))
+        wrong(f"“design.signature” should be one of {', '.join(map(str, SIGNATURES))} (pages a folded sheet "
+              "makes)", "design.signature")
     if design.get("note_numbering", "chapter") not in NOTE_NUMBERING:
-        raise InputError(f"“design.note_numbering” should be one of {', '.join(NOTE_NUMBERING)}", path,
-                         config.line("design.note_numbering"))
+        wrong(f"“design.note_numbering” should be one of {', '.join(NOTE_NUMBERING)}", "design.note_numbering")
     if "isbn" in values and not isbn_ok(values["isbn"]):
-        raise InputError(f"ISBN “{values['isbn']}” is not a valid ISBN-13 (its check digit is wrong, or it has not "
-                         "13 digits); copy it from the book's CIP data", path, config.line("isbn"))
+        wrong(f"ISBN “{values['isbn']}” is not a valid ISBN-13 (its check digit is wrong, or it has not 13 "
+              "digits); copy it from the book's CIP data", "isbn")
     config.values = values
     config.design.update(design)
     config.run_in = run_in
-    config.page_size()  # report a bad size or paper now, not halfway through a build
-    config.paper()
+    for check in (config.page_size, config.paper):  # a bad size or paper now, not halfway through a build
+        try:
+            check()
+        except InputError as err:
+            errors.append(err)
+    raise_all(errors)
     return config

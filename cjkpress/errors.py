@@ -21,3 +21,25 @@ class InputError(Exception):
         if self.line:
             where += f":{self.line}"
         return f"{where}: {self.message}"
+
+
+class InputErrors(InputError):
+    """Several mistakes of one file, reported together so that one run shows them all."""
+
+    def __init__(self, errors: list[InputError]):
+        first = errors[0]
+        super().__init__(first.message, first.path, first.line)
+        self.errors = errors
+
+    def __reduce__(self):
+        return InputErrors, (self.errors,)
+
+    def __str__(self) -> str:
+        return "\n".join(map(str, self.errors))
+
+
+def raise_all(errors: list[InputError]) -> None:
+    """Raise what `errors` holds, in the order of their lines: one as itself, several together."""
+    if errors:
+        errors = sorted(errors, key=lambda err: err.line or 0)
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)

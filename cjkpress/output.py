@@ -10,6 +10,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import InputError
+
 
 @contextmanager
 def atomic(path: Path):
@@ -24,3 +26,15 @@ def atomic(path: Path):
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def writable_folder(folder: Path) -> None:
+    """Refuse an output folder that cannot be written, before any work: a file of that name, or a
+    folder (it, or the nearest that exists, to make it in) this user may not write to."""
+    existing = next(p for p in (folder, *folder.absolute().parents) if p.exists())
+    if not existing.is_dir():
+        raise InputError(f"--out {folder}: {existing} is a file, not a folder; name a folder for the outputs",
+                         existing)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"--out {folder}: {existing} cannot be written to; name a folder you may write to",
+                         existing)

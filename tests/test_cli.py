@@ -1,6 +1,7 @@
 """The command line, run as a user runs it."""
 
 import hashlib
+import re
 import subprocess
 import sys
 
@@ -33,6 +34,9 @@ def test_bare_txt_builds(tmp_path, book):
 def test_same_sources_give_the_same_pdf(tmp_path, pdf_path):
     run = cjkpress("build", SEED, "--out", tmp_path, "--formats", "pdf")
     assert run.returncode == 0, run.stderr
+    # Not on a terminal (a CI log): no stages, no results, the warnings alone.
+    assert [line for line in run.stderr.splitlines() if not line.startswith("WARNING: ")] == [], run.stderr
+    assert "image" not in run.stderr  # the seed says in book.yaml that it goes without its one image
     digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (pdf_path, tmp_path / pdf_path.name)]
     assert digest[0] == digest[1]
 
@@ -82,15 +86,16 @@ def test_parallel_make_gives_the_bytes_of_a_serial_build(tmp_path):
 
 def test_epub_alone_uses_the_record_of_the_pdf(tmp_path):
     """An EPUB-only build after a PDF build reuses its layout's record, and gives the same EPUB."""
-    run = cjkpress("build", SEED, "--out", tmp_path, "--formats", "pdf,epub")
-    assert run.returncode == 0, run.stderr
+    run = cjkpress("build", SEED, "--out", tmp_path, "--formats", "pdf,epub", "-q")
+    assert run.returncode == 0 and run.stderr == "", run.stderr  # -q: errors only
     first = (tmp_path / "cyberspace-rule-of-law.epub").read_bytes()
-    run = cjkpress("build", SEED, "--out", tmp_path, "--formats", "epub")
+    run = cjkpress("build", SEED, "--out", tmp_path, "--formats", "epub", "-v")
     assert run.returncode == 0 and "typesetting" not in run.stderr, run.stderr
+    assert f"cjkpress: wrote {tmp_path / 'cyberspace-rule-of-law.epub'}" in run.stderr  # -v says what it made
     assert (tmp_path / "cyberspace-rule-of-law.epub").read_bytes() == first
     # A record that no longer matches its PDF is not trusted.
     (tmp_path / "cyberspace-rule-of-law.pdf").write_bytes(b"%PDF-1.7 another")
-    run = cjkpress("build", SEED, "--out", tmp_path, "--formats", "epub")
+    run = cjkpress("build", SEED, "--out", tmp_path, "--formats", "epub", "-v")
     assert run.returncode == 0 and "typesetting" in run.stderr
     assert (tmp_path / "cyberspace-rule-of-law.epub").read_bytes() == first
 
@@ -109,3 +114,97 @@ def test_forked_task_returns_its_result_and_raises_its_error():
     with pytest.raises(InputError) as err:
         forked(fails)()
     assert str(err.value) == "paper.txt:3: bad line"
+
+
+def test_no_arguments_lists_the_commands_and_version_says_the_version():
+    from cjkpress import __version__
+    from cjkpress.cli import COMMANDS
+
+    run = cjkpress()
+    assert run.returncode == 0, run.stderr
+    listed = [line.split()[0] for line in run.stdout.splitlines() if line.startswith("  ")]
+    assert listed == ["build", "serve", "new", "check"] == list(COMMANDS)
+    run = cjkpress("--version")
+    assert run.returncode == 0 and run.stdout.strip() == f"cjkpress {__version__}"
+
+
+def test_every_mistake_of_book_yaml_is_reported_in_one_run(tmp_path):
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "source.txt").write_bytes((SEED / "source.txt").read_bytes())
+    (folder / "book.yaml").write_text("title: 书\ndat: 2023\ndesign:\n  page_size: 64开\n  toc_depth: 9\n"
+                                      "isbn: 978-7-115-54608-2\n", encoding="utf-8")
+    run = cjkpress("build", folder, "--out", tmp_path / "out")
+    assert run.returncode == 1
+    yaml_file = folder / "book.yaml"
+    assert [line.split(": ")[0] for line in run.stderr.splitlines()] == [f"{yaml_file}:{n}" for n in (2, 4, 5, 6)]
+    assert "did you mean “date”" in run.stderr and "“64开”" in run.stderr and "ISBN" in run.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_source_or_the_settings_of_a_book_folder_build_that_book(tmp_path):
+    folder = tmp_path / "白皮书"
+    folder.mkdir()
+    (folder / "source.txt").write_bytes((SEED / "source.txt").read_bytes())
+    (folder / "book.yaml").write_text("title: 书名来自设置\n", encoding="utf-8")
+    for given in ("source.txt", "book.yaml"):
+        out = tmp_path / given
+        run = cjkpress("build", folder / given, "--out", out, "--formats", "html")
+        assert run.returncode == 0, run.stderr
+        assert [p.name for p in out.glob("*.html")] == ["白皮书.html"]  # named after the folder, not source.*
+        assert lxml.html.parse(out / "白皮书.html").findtext(".//title") == "书名来自设置"
+
+
+def test_a_bad_out_folder_is_refused_before_any_work(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    run = cjkpress("build", SEED, "--out", blocker / "out", "-v")
+    assert run.returncode == 1
+    assert f"--out {blocker / 'out'}: {blocker} is a file, not a folder" in run.stderr
+    assert "reading" not in run.stderr and "typesetting" not in run.stderr
+    out = tmp_path / "out"
+    (out / "cyberspace-rule-of-law.pdf").mkdir(parents=True)
+    run = cjkpress("build", SEED, "--out", out, "-v")
+    assert run.returncode == 1 and "cyberspace-rule-of-law.pdf is a folder" in run.stderr
+    assert "typesetting" not in run.stderr
+
+
+def test_the_default_formats_are_makes_and_are_stated():
+    import re
+
+    from cjkpress.cli import DEFAULT_FORMATS
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    made = {f for found in re.findall(r"cjkpress build .*--formats (\S+)", makefile) for f in found.split(",")}
+    assert made - {"html"} == set(DEFAULT_FORMATS)  # `make` builds the HTML only when asked (make html)
+    assert f"default: {','.join(DEFAULT_FORMATS)}" in " ".join(cjkpress("build", "--help").stdout.split())
+    assert f"`{','.join(DEFAULT_FORMATS)}`" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_terminal_sees_the_stages_and_the_pages_laid_out(tmp_path):
+    """On a terminal (a pseudo-terminal here) the build shows its stage and count of pages on one line,
+    rewritten in place, and a line for each output; the warnings print above it."""
+    import os
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: cjkpress on the terminal
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "cjkpress", "build", str(SEED), "--out", str(tmp_path),
+                                  "--formats", "pdf"])
+    said = b""
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:  # the child has closed the terminal
+            break
+        if not data:
+            break
+        said += data
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, said
+    shown = said.decode().split("\r")
+    pages = [int(m.group(1)) for line in shown if (m := re.search(r"typesetting cyberspace-rule-of-law: page (\d+)", line))]
+    assert pages[:3] == [1, 2, 3] and max(pages) >= 29
+    assert all(line.startswith("\x1b[K") for line in shown if "page " in line and "typesetting" in line)
+    assert f"cjkpress: wrote {tmp_path / 'cyberspace-rule-of-law.pdf'}" in said.decode()

@@ -79,3 +79,51 @@ def test_font_family_that_is_not_installed(tmp_path):
     with pytest.raises(InputError, match="font family “No Such Song Ti” is not installed") as err:
         load_book(folder)
     assert (err.value.path, err.value.line) == (folder / "book.yaml", 2)
+
+
+def test_folded_text_is_unfolded_as_chinese_is(tmp_path):
+    """YAML turns each line break of a folded value into a space: between two Chinese characters a line
+    break is no space (CSS Text's segment break rule), between Latin words it is; a literal block keeps its lines."""
+    path = config_file(tmp_path, "description: >-\n  白皮书介绍了理念、\n  实践与成就，\n  and the Rule\n  of Law，\n"
+                                 "  中文 与 English\ncip: |\n  第一行\n  第二行\ntitle: 一行 两字\n")
+    values = load(path).values
+    assert values["description"] == "白皮书介绍了理念、实践与成就，and the Rule of Law，中文与 English"
+    assert values["cip"] == "第一行\n第二行\n"
+    assert values["title"] == "一行 两字"  # a space typed on one line is the author's
+
+
+def test_the_seeds_description_has_no_spaces_in_the_pdf_and_the_epub(pdf_path, epub_path):
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from conftest import SEED
+
+    description = load(SEED / "book.yaml").values["description"]
+    assert " " not in description and len(description) > 100
+    assert PdfReader(pdf_path).metadata.subject == description
+    with zipfile.ZipFile(epub_path) as epub:
+        assert f"<dc:description>{description}</dc:description>" in epub.read("EPUB/content.opf").decode()
+
+
+def test_images_left_out_silence_the_warning_for_those_only(tmp_path, caplog):
+    import logging
+
+    from cjkpress.book import load as load_book
+    from conftest import SEED
+
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "source.txt").write_bytes((SEED / "source.txt").read_bytes())
+    (folder / "book.yaml").write_text("title: 书\nimages_left_out: [W020230321402479502616.jpg, map.jpg]\n",
+                                      encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        load_book(folder)
+    warned = [r.getMessage() for r in caplog.records]
+    assert warned == [f"{folder / 'book.yaml'}:2: images_left_out lists map.jpg, which no figure of the book misses; "
+                      "take it off the list"]
+    (folder / "book.yaml").write_text("title: 书\n", encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        load_book(folder)
+    assert [r.getMessage() for r in caplog.records if "W020230321402479502616.jpg" in r.getMessage()] != []

@@ -204,7 +204,7 @@ def test_interrupted_build_leaves_the_previous_output(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "cyberspace-rule-of-law.pdf").write_bytes(b"the previous good PDF")
-    process = subprocess.Popen([sys.executable, "-m", "cjkpress", "build", SEED, "--out", out], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "cjkpress", "build", SEED, "--out", out, "-v"], cwd=ROOT,
                                stderr=subprocess.PIPE, text=True)
     # Wait until it is typesetting, then press Ctrl-C.
     while "typesetting" not in process.stderr.readline():

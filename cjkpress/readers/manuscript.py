@@ -1,9 +1,13 @@
 """What a reader hands on: which files make the book, and what it found in them."""
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config import Config
 from ..tree import Chapter
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,3 +33,13 @@ class Manuscript:
     chapters: list[Chapter] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # see tree.Book
     inputs: list[Path] = field(default_factory=list)
+
+
+def missing_image(config: Config | None, name: str, where: Path, line: int, message: str) -> None:
+    """Warn that the image `name` a figure of `where` names is missing and its figure left out, unless
+    book.yaml's `images_left_out` says the book knowingly goes without it."""
+    if config is not None and name in config.values.get("images_left_out", ()):
+        config.images_missing.add(name)
+        log.info("%s:%d: image %s left out, as book.yaml says", where, line, name)
+    else:
+        log.warning("%s:%d: %s", where, line, message)

@@ -36,7 +36,7 @@ from ..tree import (
     ListBlock, ListItem, Listing, NOTE_MARKS, Note, NoteRef, Paragraph, Quote, Rule, Section, Strikethrough, Strong, Styled, Subheading,
     Table, Text, plain,
 )
-from .manuscript import Located, Manuscript
+from .manuscript import Located, Manuscript, missing_image
 from .text import decode
 
 log = logging.getLogger(__name__)
@@ -590,7 +590,9 @@ class FileReader:
         if path.suffix.lower() not in IMAGE_SUFFIXES:
             raise InputError(f"image “{src}” is not PNG, JPEG or SVG; convert it", self.path, line)
         if not path.is_file():
-            log.warning("%s:%d: image %s is not there; the figure is left out", self.path, line, src)
+            missing_image(self.book.config, src, self.path, line,
+                          f"image {src} is not there; the figure is left out (put the file there, or list it in "
+                          "book.yaml's images_left_out)")
             return None
         with path.open("rb") as file:
             head = file.read(256).lstrip(b"\xef\xbb\xbf \t\r\n")

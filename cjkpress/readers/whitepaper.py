@@ -18,7 +18,7 @@ from .. import config as config_module
 from ..config import Config
 from ..errors import InputError
 from ..tree import Block, Box, Chapter, Figure, Inline, Note, NoteRef, Paragraph, Section, Strong, Subheading, Text, contents
-from .manuscript import Located, Manuscript
+from .manuscript import Located, Manuscript, missing_image
 from .text import decode
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,8 @@ def locate(path: Path) -> Located | None:
     if path.is_dir() and (path / SOURCE).is_file():
         config = path / CONFIG
         return Located(path.resolve().name, path / SOURCE, config if config.is_file() else None, path / "images")
+    if path.is_file() and path.name == SOURCE:  # the source of a book folder: that book
+        return locate(path.parent)
     if path.is_file():
         return Located(path.stem, path, None, path.parent / "images")
     return None
@@ -178,7 +180,7 @@ def read(located: Located, config: Config, encoding: str | None = None) -> Manus
         include=tuple(config.run_in.get("include", ())),
         exclude=tuple(config.run_in.get("exclude", ())),
     )
-    return parse(located.source.read_bytes(), located.source, located.images, rule, encoding, config.boxes)
+    return parse(located.source.read_bytes(), located.source, located.images, rule, encoding, config.boxes, config)
 
 
 def parse(
@@ -188,6 +190,7 @@ def parse(
     run_in: RunInRule = RunInRule(),
     encoding: str | None = None,
     box_paragraphs: dict[str, int] | None = None,
+    config: Config | None = None,
 ) -> Manuscript:
     """Parse the published text in `data` (read from `path`); figures are looked up in `images`.
 
@@ -241,7 +244,7 @@ def parse(
 
     # Third-level headings belong to the 目录 (and so to bookmarks and nav) only if it lists them.
     deep_toc = any(classify(entry.text, False)[0] == "subheading" for entry in toc)
-    body = Body(path, images, run_in, deep_toc, box_paragraphs or {})
+    body = Body(path, images, run_in, deep_toc, box_paragraphs or {}, config)
     for line in lines[end:]:
         body.add(line)
     chapters = body.finish()
@@ -261,7 +264,9 @@ def parse(
 class Body:
     """Builds the chapters line by line, keeping track of where the text goes."""
 
-    def __init__(self, path: Path, images: Path, run_in: RunInRule, deep_toc: bool, box_paragraphs: dict[str, int]):
+    def __init__(self, path: Path, images: Path, run_in: RunInRule, deep_toc: bool, box_paragraphs: dict[str, int],
+                 config: Config | None):
+        self.config = config  # book.yaml: the images the book knowingly lacks
         self.path, self.images, self.run_in, self.deep_toc = path, images, run_in, deep_toc
         self.box_paragraphs = {compact(label): count for label, count in box_paragraphs.items()}
         self.chapters: list[Chapter] = []
@@ -362,7 +367,7 @@ class Body:
             else:
                 blocks.append(Figure(None, caption, line.number, caption))
             return
-        path = local_figure(value, self.images, self.path, line.number)
+        path = local_figure(value, self.images, self.path, line.number, self.config)
         if previous and previous.path is None and path:
             blocks[-1] = replace(previous, path=path)
         elif path:
@@ -432,7 +437,7 @@ def calls(content: tuple[Inline, ...], take) -> tuple[Inline, ...]:
     return tuple(result)
 
 
-def local_figure(url: str, images: Path, path: Path, line: int) -> Path | None:
+def local_figure(url: str, images: Path, path: Path, line: int, config: Config | None = None) -> Path | None:
     """The local copy of a published image; nothing is ever fetched, nothing outside `images` read."""
     name = PurePosixPath(urlparse(url).path).name
     candidate = images / name if re.fullmatch(r"[\w.-]+", name) and not name.startswith(".") else None
@@ -441,10 +446,8 @@ def local_figure(url: str, images: Path, path: Path, line: int) -> Path | None:
                     path, line, candidate)
         return None
     if candidate is None or not candidate.is_file():
-        log.warning(
-            "%s:%d: image %s is not in %s/; the figure is left out (put the file there to include it)",
-            path, line, name or url, images,
-        )
+        missing_image(config, name, path, line, f"image {name or url} is not in {images}/; the figure is left out "
+                      "(put the file there to include it, or list it in book.yaml's images_left_out)")
         return None
     return candidate
 

@@ -19,6 +19,7 @@ from ...design import grid
 from ...imprint import imprint
 from ...tree import NOTE_MARKS
 from ...output import atomic
+from ...progress import status
 from .. import LINES, Job, Writer
 from ..markup import STYLES, TEMPLATES, one_file_book
 from ..pagemap import PageMap, block_numbers, record, record_path
@@ -141,9 +142,11 @@ def layout(job: Job) -> Layout:
         except (OSError, ValueError, TypeError, KeyError):
             found = Counts()
         pitch, longer, loose = grid(job.design).line_pitch, set(), set()
-        for _ in range(LAYOUTS):
+        for attempt in range(1, LAYOUTS + 1):
             source = HTML(string=book_html(job, found, loose), base_url=str(book_dir), url_fetcher=fetcher)
-            document = source.render()
+            with engine.counting_pages(lambda page: status(f"typesetting {job.book.slug}: page {page}"
+                                                           + f" (layout {attempt})" * (attempt > 1), count=True)):
+                document = source.render()
             before = len(longer), len(loose)
             short = fill_short_pages(document, job.book, job.lines, pitch, longer, loose)
             if (now := counts(document, job)) == found and (len(longer), len(loose)) == before:
@@ -155,7 +158,7 @@ def layout(job: Job) -> Layout:
                            job.book.slug, page.page + 1, page.lines, "s" * (page.lines > 1))
         accepted = accepted_pages(document, job.book, loose)
         if accepted:
-            logger.warning("%s.pdf: a line left alone (孤行) rather than a page short, on page%s %s: no paragraph "
+            logger.info("%s.pdf: a line left alone (孤行) rather than a page short, on page%s %s: no paragraph "
                            "there could be set a line longer", job.book.slug, "s" * (len(accepted) > 1),
                            ", ".join(map(str, accepted)))
         with atomic(guess_path) as tmp:

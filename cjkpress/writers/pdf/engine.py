@@ -34,6 +34,7 @@ These patch six names of WeasyPrint's drawing, tagging and metadata code,
 so the module refuses any other WeasyPrint version.
 """
 
+import logging
 import uuid
 from contextlib import contextmanager
 
@@ -164,6 +165,29 @@ def named(name: str):
         yield
     finally:
         _name = None
+
+
+class PageCounter(logging.Handler):
+    """Hears WeasyPrint's progress logger name each page it lays out ("Step 5 - Creating layout - Page %d")."""
+
+    def __init__(self, report):
+        super().__init__(logging.INFO)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("Step 5") and record.args:
+            self.report(record.args[0])
+
+
+@contextmanager
+def counting_pages(report):
+    """Within this block, `report(n)` is called as WeasyPrint lays out its page n."""
+    progress, handler = logging.getLogger("weasyprint.progress"), PageCounter(report)
+    progress.addHandler(handler)
+    try:
+        yield
+    finally:
+        progress.removeHandler(handler)
 
 
 class Thousandths(int):
