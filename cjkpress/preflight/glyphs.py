@@ -34,9 +34,10 @@ How the body text is found
   So each side needs one line somewhere that is not a paragraph's first,
   as any book has.
 * Measure: page width − recto left edge − verso left edge (a recto's right
-  margin is a verso's left one); with body text on one side only, the type
-  area is taken as centred. Not the longest line: ragged setting can leave
-  every line an em short. Right edge of a page = its left edge + measure.
+  margin is a verso's left one). Not the longest line: ragged setting can
+  leave every line an em short. With body text on one side only (a book of
+  one-page chapters, each on a recto), the lines' most common end: justified
+  lines end flush. Right edge of a page = its left edge + measure.
 * Paragraphs: in a tagged PDF, each structure element that holds text (P,
   a heading, a table cell…) is a paragraph: a line starts one if its text
   begins that element, ends one if the next line's text belongs to another;
@@ -299,7 +300,7 @@ def left_edges(body: list[Line], side: dict[int, int]) -> dict[int, float]:
             edges[parity] = min(edges.get(parity, line.ink[0].x0), line.ink[0].x0)
     if not edges:
         raise CheckError("no body line to find the type area from")
-    # Body text on one side only: both sides share its edge (a centred type area).
+    # Body text on one side only: both sides share its edge.
     return {0: edges.get(0, edges.get(1)), 1: edges.get(1, edges.get(0))}
 
 
@@ -374,7 +375,12 @@ def read(pdf_path: Path, reader: PdfReader) -> Pages:
     classify(lines, em)
     body = [l for l in lines if l.kind == "body" and l.page >= first]
     side = sides(reader)
-    left = left_edges([l for l in body if not (l.block and l.block.nested)] or body, side)
-    pages = Pages(em, lines, first, left, widths[first] - left[0] - left[1], side)
+    flowing = [l for l in body if not (l.block and l.block.nested)] or body
+    left = left_edges(flowing, side)
+    if len({side[l.page] for l in flowing}) == 2:
+        measure = widths[first] - left[0] - left[1]
+    else:  # a book so short that every chapter is a recto: its justified lines' most common end
+        measure = Counter(round(l.ink[-1].x1 - left[side[l.page]], 1) for l in flowing).most_common(1)[0][0]
+    pages = Pages(em, lines, first, left, measure, side)
     mark_paragraphs(pages)
     return pages
