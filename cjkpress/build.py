@@ -18,11 +18,16 @@ from .writers import LINES, PAGE_MAP, Job, pagemap, writer
 PAGE_MAP_FROM = "pdf"  # the format whose layout gives the page map
 
 
-def build(path: Path, out: Path, formats: list[str], encoding: str | None = None) -> None:
+def build(path: Path, out: Path, formats: list[str], encoding: str | None = None) -> Job:
     """Build `formats` of the book at `path` into `out`."""
     status(f"reading {path} …")
     book, design = load(path, encoding)
-    job = Job(book, design, out)
+    return build_job(Job(book, design, out), formats)
+
+
+def build_job(job: Job, formats: list[str]) -> Job:
+    """Write `formats` of the book `job` holds; the job, with what the writers shared (the PDF's layout)."""
+    book, design, out = job.book, job.design, job.out
     writers = [writer(name) for name in formats]
     for target in (w.target(job) for w in writers):
         if target.is_dir():
@@ -50,6 +55,7 @@ def build(path: Path, out: Path, formats: list[str], encoding: str | None = None
             write(w, job)
     for _, wait in waiting:
         wait()
+    return job
 
 
 def write(w, job: Job) -> None:

@@ -50,13 +50,14 @@ class Layout:
     signature: int  # pages: the print edition's book block is a multiple of it
     counts: "Counts"  # what its pages print of the layout itself
     accepted: tuple[int, ...] = ()  # body folios of the pages where a line was left alone (foot.py)
+    longer: frozenset = frozenset()  # the paragraphs set a line longer to fill their pages (foot.py)
+    loose: frozenset = frozenset()  # the paragraphs allowed to leave a line alone
 
     @cached_property
     def pdf(self) -> bytes:
         """The screen edition: tagged for assistive technology (PDF/UA-1), read page after page: the
         layout's pages less those left blank so that a chapter opens on a recto (另面起, not 另页起)."""
-        pages = [(page, folio) for page, folio in zip(self.document.pages, folios(self.document))
-                 if not page._page_box.page_type.blank]
+        pages = [(page, folio) for page, folio in zip(self.document.pages, folios(self.document)) if on_screen(page)]
         screen = self.document.copy([page for page, _ in pages])
         label = labelled([folio for _, folio in pages])
 
@@ -80,6 +81,11 @@ class Layout:
         return press_pdf(self.document, pages, STYLES, self.identifier + "#print", finish)
 
 
+def on_screen(page) -> bool:
+    """Whether the screen edition prints a page of the layout: not one left blank for a recto."""
+    return not page._page_box.page_type.blank
+
+
 @dataclass(frozen=True)
 class Counts:
     """What the pages print of the finished layout itself: how many pages the book block has (in the
@@ -98,6 +104,18 @@ def counts(document: Document, job: Job) -> Counts:
     block, _ = book_block(document, job.design.signature)  # the print edition's
     return Counts(len(block),
                   tuple(chapter for chapter, pages in chapter_pages(document).items() if pages > long), marks)
+
+
+def sketch(job: Job, last: Layout) -> Document:
+    """The job's pages laid out once, as `last` (a layout of an earlier state of the book) ended: its
+    counts, and its paragraphs still in the book set longer or left loose. What a live preview shows at
+    once: the same pages as `layout(job)` unless the edit moved what fills a page, which the layout made
+    after it then shows."""
+    for paragraph in last.longer:
+        if paragraph in job.lines and (set_ := job.lines.longer(paragraph)):
+            job.lines[paragraph] = set_
+    html = book_html(job, last.counts, last.loose)
+    return HTML(string=html, base_url=str(book_folder(job)), url_fetcher=local_fetcher(job)).render()
 
 
 def book_html(job: Job, found: Counts = Counts(), loose: set = frozenset()) -> str:
@@ -164,7 +182,7 @@ def layout(job: Job) -> Layout:
         with atomic(guess_path) as tmp:
             tmp.write_text(json.dumps(asdict(found)), encoding="utf-8")
         job.shared["pdf"] = Layout(document, job.book.metadata.identifier, job.design.signature, found,
-                                    tuple(accepted))
+                                    tuple(accepted), frozenset(longer), frozenset(loose))
     return job.shared["pdf"]
 
 
