@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -147,6 +148,38 @@ def test_it_listens_on_127_0_0_1_only(page, server):
     for host in sorted(others):
         with pytest.raises(OSError):
             socket.create_connection((host, port), timeout=3).close()
+
+
+def test_it_watches_every_file_of_the_book_and_cjkpresss_templates_and_styles(tmp_path):
+    """An mdBook project's SUMMARY, book.toml, chapters, included listings and images, and the templates
+    and styles; not the build folder inside the project, nor hidden files."""
+    from cjkpress.serve.watch import changes, roots, snapshot
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "mdbook", project)
+    (project / "book").mkdir()
+    (project / "book" / "project.pdf").write_bytes(b"%PDF")
+    (project / ".git").mkdir()
+    (project / ".git" / "HEAD").write_text("ref")
+    seen = snapshot(roots(project), project / "book")
+    names = {str(Path(name).relative_to(project)) for name in seen if name.startswith(str(project))}
+    assert {"book.toml", "src/SUMMARY.md", "src/ch01.md", "listings/hello.rs"} <= names
+    assert any(name.startswith("src/img/") for name in names)
+    assert not any(name.startswith(("book/", ".git/")) for name in names)
+    assert str(ROOT / "styles" / "print.css") in seen and str(ROOT / "templates" / "pdf" / "book.html") in seen
+    (project / "src" / "ch02.md").write_text("# 改了\n", encoding="utf-8")
+    (project / "book" / "project.pdf").write_bytes(b"%PDF-1.7 new")
+    assert changes(seen, snapshot(roots(project), project / "book")) == [str(project / "src" / "ch02.md")]
+    # A book's source.txt or book.yaml stands for its folder; a lone text brings its images/ folder.
+    assert roots(SEED / "source.txt")[0] == SEED
+    assert roots(tmp_path / "paper.txt")[:2] == [tmp_path / "paper.txt", tmp_path / "images"]
+
+
+def test_a_port_in_use_is_named(server):
+    port = int(server[1].rstrip("/").rsplit(":", 1)[1])
+    run = subprocess.run([sys.executable, "-m", "cjkpress", "serve", SEED, "--port", str(port)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and f"port {port} on 127.0.0.1 cannot be listened on" in run.stderr
 
 
 def test_ctrl_c_stops_it_cleanly_and_keeps_the_outputs(page, server):

@@ -98,3 +98,18 @@ def test_their_text_is_whole_in_the_text_layer(pdf, texts):
     text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                                              check=True).stdout)
     assert "①" + re.sub(r"\s+", "", LONG_NOTE) in text
+
+
+def test_a_short_table_is_kept_on_one_page_and_a_long_one_may_break(pdf, texts, tmp_path):
+    _, (small,) = texts
+    assert len({line.page for line in small.lines if line.block.kind in {"/TD", "/TH"}}) == 1
+    rows = "\n".join(f"| 第{n}项 | 说明 |" for n in range(60))
+    (tmp_path / "long.md").write_text(f"# 长表\n\n| 项目 | 说明 |\n|---|---|\n{rows}\n", encoding="utf-8")
+    from cjkpress.book import load
+    from cjkpress.tree import Table
+    from cjkpress.typeset import set_paragraphs
+
+    book, design = load(tmp_path / "long.md")
+    lines = set_paragraphs(book, design)
+    (table,) = [lines[b] for b in book.chapters[0].blocks_in_order() if isinstance(b, Table)]
+    assert table.height == 61 and not table.whole

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..errors import InputError
 from ..writers.markup import TEMPLATES
 from .session import Session, State
 
@@ -98,7 +99,11 @@ def handler(session: Session) -> type[BaseHTTPRequestHandler]:
 
 def start(session: Session, port: int) -> ThreadingHTTPServer:
     """The preview's server on 127.0.0.1:`port` (0: a free port), not yet serving."""
-    server = ThreadingHTTPServer((HOST, port), handler(session))
+    try:
+        server = ThreadingHTTPServer((HOST, port), handler(session))
+    except OSError as err:
+        raise InputError(f"port {port} on {HOST} cannot be listened on ({err.strerror}); choose another with "
+                         "--port, or --port 0 for any free one") from None
     server.daemon_threads = True  # an open event stream does not keep the process alive
     return server
 

@@ -84,7 +84,7 @@ LOOSEN_STEP = 0.25  # em: how much shorter, step by step, a paragraph set longer
 NOTE_MARK_SPACE = 0.5  # em: an en space between a footnote's mark and its text
 CODE_PADDING = 2  # columns: the half em of code face on either side of a code block
 LIST_INDENT = 2  # em a list, a quote or a definition is set in from the text around it
-SHORT_CODE = 1 / 4  # of a page's lines: a code block no longer is not broken across pages
+SHORT_BLOCK = 1 / 4  # of a page's lines: a code block or a table no longer is not broken across pages
 
 
 def fits_on_a_page(listing: Listing, lines: SetLines, page_lines: int) -> bool:
@@ -134,10 +134,11 @@ def set_paragraphs(book: Book, design: Design) -> SetLines:
             elif isinstance(block, CodeBlock):
                 width = int(place.measure * layout.font_size / (layout.code_size / 2)) - CODE_PADDING
                 code = set_code(block, width)
-                lines[block] = SetCode(code, whole=len(code) <= layout.lines * SHORT_CODE)
+                lines[block] = SetCode(code, whole=len(code) <= layout.lines * SHORT_BLOCK)
             elif isinstance(block, Table):
                 cells = Setter(shaper, 0, indent=0, style=place.style), Setter(shaper, 0, indent=0, style="strong")
-                lines[block] = set_table(block, *cells, place.measure * small)
+                table = set_table(block, *cells, place.measure * small)
+                lines[block] = replace(table, whole=table.height <= layout.lines * SHORT_BLOCK)
             elif isinstance(block, Box):
                 walk(block.blocks, place)
             elif isinstance(block, Listing):

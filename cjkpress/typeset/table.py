@@ -22,6 +22,13 @@ class SetTable:
     columns: tuple[float, ...]  # em of the table's type, padding included; they add up to the measure
     header: list[list[list[list[Segment]]]]  # per cell: its pieces, as a paragraph's
     rows: list[list[list[list[list[Segment]]]]]
+    whole: bool = False  # short enough to be kept on one page
+
+    @property
+    def height(self) -> int:
+        """Lines the table takes: its header's and rows' tallest cells'."""
+        return sum(max((sum(len(piece) for piece in cell) for cell in row), default=1)
+                   for row in ([self.header] if self.header else []) + self.rows)
 
 
 def column_widths(needs: list[float], floors: list[float], measure: float) -> list[float]:
