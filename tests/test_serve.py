@@ -190,3 +190,22 @@ def test_ctrl_c_stops_it_cleanly_and_keeps_the_outputs(page, server):
     assert "stopped" in process.stderr.read()
     assert (out / "book.pdf").read_bytes() == pdf
     assert not list(out.glob(".*.part"))
+
+
+def test_a_page_is_known_again_by_its_boxes_and_a_new_image_makes_it_new(tmp_path):
+    """Two layouts of the same book give the same fingerprints, page for page; the same image file
+    written anew (same name, other pixels) changes its page's, and only its page's."""
+    from PIL import Image
+
+    from cjkpress.writers.pdf.preview import Images
+    from conftest import figure_book, laid_out
+
+    folder = figure_book(tmp_path / "book")
+    images = Images()
+    first = images.draw(laid_out(folder, tmp_path / "a").shared["pdf"].document)
+    assert images.draw(laid_out(folder, tmp_path / "b").shared["pdf"].document) == first
+    Image.new("RGB", (40, 30), "blue").save(folder / "images" / "chart.png")
+    again = images.draw(laid_out(folder, tmp_path / "c").shared["pdf"].document)
+    changed = [i for i, (a, b) in enumerate(zip(first, again)) if a != b]
+    assert len(changed) == 1 and "图表之后的段落" in again[changed[0]].text
+    assert images.png[again[changed[0]].key] != images.png[first[changed[0]].key]

@@ -57,11 +57,13 @@ class Session:
         """Publish `document`'s pages as a new generation, if any differs from those shown."""
         pages = tuple(self.images.draw(document))
         old = self.state.pages
-        first = next((i for i, (a, b) in enumerate(zip(pages, old)) if a != b), min(len(pages), len(old)))
+        # The first page of the body that changed: the edit's, not the 目录's or the 版权页's that follow it.
+        differ = [i for i, page in enumerate(pages) if i >= len(old) or page != old[i]]
+        first = next((i for i in differ if pages[i].body), differ[0] if differ else 0) if old else 0
         if pages == old and not self.state.error:
             self.publish(building=building)
             return
-        self.publish(generation=self.state.generation + 1, pages=pages, first_changed=min(first, len(pages) - 1),
+        self.publish(generation=self.state.generation + 1, pages=pages, first_changed=first,
                      error="", building=building, seconds=round(time.monotonic() - started, 2))
 
     def rebuild(self, started: float | None = None) -> None:

@@ -8,6 +8,9 @@ written as one small PDF and rendered by PDFium, as a reader would show them.
 
 import hashlib
 import io
+import os
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 from dataclasses import dataclass
 
 import pypdfium2
@@ -15,6 +18,7 @@ from weasyprint import Document
 from weasyprint.formatting_structure import boxes
 
 from . import on_screen
+from .labels import folios
 
 SCALE = 96 / 72  # px a pt: the page at its printed size on a screen of 96 CSS px an inch
 KEEP = 200  # drawn pages kept beside the current ones, for pages that come back (an edit undone)
@@ -22,12 +26,14 @@ KEEP = 200  # drawn pages kept beside the current ones, for pages that come back
 
 @dataclass(frozen=True)
 class Shown:
-    """A page of the preview: its fingerprint (the image's name), its text (the image's alt), its size in px."""
+    """A page of the preview: its fingerprint (the image's name), its text (the image's alt), its size in px,
+    whether it is a page of the body (not the front matter, whose 目录 and 字数 follow any edit)."""
 
     key: str
     text: str
     width: int
     height: int
+    body: bool
 
 
 def walk(box):
@@ -36,7 +42,19 @@ def walk(box):
         yield from walk(child)
 
 
-def shown(page) -> Shown:
+def image_version(src: str) -> str:
+    """An image by its address and, for a file (the book's are), its time and size: a new image of the
+    same name makes its pages new."""
+    if src.startswith("file:"):
+        try:
+            stat = os.stat(url2pathname(urlsplit(src).path))
+            return f"{src} {stat.st_mtime_ns} {stat.st_size}"
+        except OSError:
+            pass
+    return src
+
+
+def shown(page, body: bool) -> Shown:
     digest, text = hashlib.blake2b(digest_size=12), []
     for box in walk(page._page_box):
         place = (type(box).__name__, round(box.position_x, 2), round(box.position_y, 2), round(box.width or 0, 2),
@@ -46,8 +64,9 @@ def shown(page) -> Shown:
             digest.update(box.text.encode())
             text.append(box.text)
         elif isinstance(box, boxes.ReplacedBox):
-            digest.update(repr(getattr(box.replacement, "url", id(box.replacement))).encode())
-    return Shown(digest.hexdigest(), "".join(text), round(page.width * SCALE * 0.75), round(page.height * SCALE * 0.75))
+            digest.update(image_version(box.element.get("src", "") if box.element is not None else "").encode())
+    return Shown(digest.hexdigest(), "".join(text), round(page.width * SCALE * 0.75), round(page.height * SCALE * 0.75),
+                 body)
 
 
 class Images:
@@ -58,7 +77,8 @@ class Images:
 
     def draw(self, document: Document) -> list[Shown]:
         """The screen pages of `document`, each drawn unless a page like it was."""
-        pages = [(page, shown(page)) for page in document.pages if on_screen(page)]
+        pages = [(page, shown(page, style == "D")) for page, (style, _) in zip(document.pages, folios(document))
+                 if on_screen(page)]
         new = [(page, seen) for page, seen in pages if seen.key not in self.png]
         if new:
             pdf = pypdfium2.PdfDocument(document.copy([page for page, _ in new]).write_pdf())
