@@ -30,13 +30,16 @@ COVERS := $(BOOKS:%=$(OUT)/%-cover.pdf)
 # Anything that can change an output: the code, the templates, the styles.
 ENGINE := $(shell find cjkpress templates styles -type f -not -name '*.pyc') $(READY)
 
-.PHONY: all pdf epub html print test test-measures check bench clean setup
+.PHONY: all pdf epub html print test test-measures check bench clean setup books
 all: pdf epub print
 pdf: $(PDFS)
 print: $(PRINTS) $(COVERS)
 epub: $(EPUBS)
 html: $(HTMLS)
 setup: $(READY)
+# The books of CONTENT as a JSON list: a CI matrix is made of it (.github/workflows/books.yml).
+books:
+	@printf '%s\n' $(BOOKS) | $(PYTHON) -c 'import json, sys; print(json.dumps(sys.stdin.read().split()))'
 
 .SECONDEXPANSION:
 BOOK_FILES = $$(shell find $(CONTENT)/$$* -type f)

@@ -209,3 +209,19 @@ def test_a_terminal_sees_the_stages_and_the_pages_laid_out(tmp_path):
     assert len(pages) > 10 and pages[1:3] == [pages[0] + 1, pages[0] + 2] and max(pages) >= 29
     assert all(line.startswith("\x1b[K") for line in shown if "page " in line and "typesetting" in line)
     assert f"cjkpress: wrote {tmp_path / 'cyberspace-rule-of-law.pdf'}" in said.decode()
+
+
+def test_the_ci_matrix_lists_the_books_make_builds(tmp_path):
+    """`make books` (which .github/workflows/books.yml makes its matrix of) lists the books of CONTENT."""
+    import json
+
+    for name in ("alpha", "beta"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "source.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "not-a-book").mkdir()
+    run = subprocess.run(["make", "-s", "books", f"CONTENT={tmp_path}"], cwd=ROOT, capture_output=True, text=True)
+    assert json.loads(run.stdout) == ["alpha", "beta"]
+    assert json.loads(subprocess.run(["make", "-s", "books"], cwd=ROOT, capture_output=True, text=True).stdout) == \
+        sorted(p.parent.name for p in (ROOT / "content").glob("*/book.yaml"))
+    workflow = (ROOT / ".github" / "workflows" / "books.yml").read_text(encoding="utf-8")
+    assert "make -s books" in workflow and "cjkpress build content/${{ matrix.book }}" in workflow
