@@ -30,19 +30,33 @@
    is replaced by the device-CMYK colour `convert` gives (press.py), so
    the book is laid out once for both editions.
 
-These patch six names of WeasyPrint's drawing, tagging and metadata code,
-so the module refuses any other WeasyPrint version.
+7. A CID-keyed CFF face (Noto CJK) is embedded as a compact bare CFF
+   (FontFile3 /CIDFontType0C), not as WeasyPrint's OpenType subset. That
+   subset keeps every glyph id up to the last one used, so that the text's
+   CIDs stay glyph ids: some 63 000 empty glyphs with their horizontal and
+   vertical metrics, more than half the PDF's bytes. A bare CID-keyed CFF
+   maps each CID to its glyph through its charset, which HarfBuzz's compact
+   subset keeps, so the text is drawn as before from a third of the bytes;
+   the OpenType wrapper of the same CFF would be read by glyph id.
+
+These patch nine names of WeasyPrint's drawing, tagging, font and metadata
+code, so the module refuses any other WeasyPrint version.
 """
 
+import io
 import logging
 import uuid
 from contextlib import contextmanager
 
 import pydyf
+import uharfbuzz as hb
+from fontTools.ttLib import TTFont
 import weasyprint
 import weasyprint.document
 import weasyprint.draw as draw
 import weasyprint.draw.text as draw_text
+import weasyprint.pdf
+import weasyprint.pdf.fonts as pdf_fonts
 import weasyprint.pdf.metadata as metadata
 import weasyprint.pdf.stream as pdf_stream
 import weasyprint.pdf.tags as tags
@@ -190,6 +204,41 @@ def counting_pages(report):
         progress.removeHandler(handler)
 
 
+CFF_HEADER = b"\x01\x00\x04"  # a bare CFF's header: version 1.0, header size 4
+
+
+def clean(self, to_unicode, hinting):
+    """WeasyPrint's subset, then a CID-keyed CFF face's glyphs alone, as a bare CFF (7.)."""
+    _clean(self, to_unicode, hinting)
+    if to_unicode and not self.missing and self.file_content[:4] == b"OTTO" and cid_keyed(self.file_content):
+        subset = hb.SubsetInput()
+        for glyph in {0, *to_unicode}:
+            subset.glyph_set.add(glyph)
+        subset.flags = hb.SubsetFlags.DESUBROUTINIZE
+        compact = hb.subset(hb.Face(hb.Blob(self.file_content)), subset)
+        self.file_content = bytes(compact.reference_table("CFF ").data)
+
+
+def cid_keyed(font: bytes) -> bool:
+    """Whether an OpenType CFF font is CID-keyed (its top dict has a ROS)."""
+    return hasattr(TTFont(io.BytesIO(font), lazy=True)["CFF "].cff.topDictIndex[0], "ROS")
+
+
+def font_type(self) -> str:
+    """"otf" (FontFile3, CIDFontType0) for a bare CFF too."""
+    return "otf" if self.file_content[:4] == b"OTTO" or self.file_content[:3] == CFF_HEADER else "ttf"
+
+
+def build_fonts_dictionary(pdf, fonts, compress, subset, options):
+    """WeasyPrint's font resources, a bare CFF's stream marked as one (/CIDFontType0C, not /OpenType)."""
+    found = _build_fonts_dictionary(pdf, fonts, compress, subset, options)
+    for obj in pdf.objects:
+        if (isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/OpenType" and obj.stream
+                and obj.stream[0][:3] == CFF_HEADER):
+            obj.extra["Subtype"] = "/CIDFontType0C"
+    return found
+
+
 class Thousandths(int):
     """A glyph adjustment in thousandths of an em: an int, written to the PDF to a hundredth of one."""
 
@@ -210,5 +259,10 @@ weasyprint.document.draw_page = draw_page
 metadata.uuid4 = uuid4
 draw.draw_inline_level = draw_inline_level
 tags._build_box_tree = build_box_tree
+_clean = pdf_fonts.Font.clean
+pdf_fonts.Font.clean = clean
+pdf_fonts.Font.type = property(font_type)
+_build_fonts_dictionary = weasyprint.pdf.build_fonts_dictionary
+weasyprint.pdf.build_fonts_dictionary = build_fonts_dictionary
 pdf_stream.Stream.set_color = set_color
 draw_text.int = Thousandths
