@@ -129,6 +129,43 @@ def test_fonts_are_embedded_subsets_of_the_sc_faces(reader):
     assert all(re.fullmatch(r"Noto-(Serif|Sans)-CJK-SC(-Bold)?", name) for name in names), names
 
 
+def test_the_cjk_faces_are_compact_cff_drawing_each_cid_as_the_face_does(reader, design):
+    """Noto CJK is embedded as a bare CID-keyed CFF (FontFile3 /CIDFontType0C) holding only the glyphs the
+    text uses, each under its CID (the code the text draws it by): its outline is the installed face's
+    glyph of that id, so the page draws what the layout measured."""
+    import io
+
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+    from fontTools.cffLib import CFFFontSet
+
+    from cjkpress import fonts as faces
+
+    checked = 0
+    for page in reader.pages[4:6]:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            cid_font = font["/DescendantFonts"][0].get_object()
+            file = cid_font["/FontDescriptor"]["/FontFile3"].get_object()
+            assert file["/Subtype"] == "/CIDFontType0C" and cid_font["/Subtype"] == "/CIDFontType0"
+            cff = CFFFontSet()
+            cff.decompile(io.BytesIO(file.get_data()), None)
+            top = cff[cff.fontNames[0]]
+            held = {int(name[3:]) for name in top.charset if name.startswith("cid")}
+            assert 10 < len(held) < 3000  # the glyphs the book uses, not the 63 000 ids up to the last one
+            family = "Noto Serif CJK SC" if "Serif" in str(font["/BaseFont"]) else "Noto Sans CJK SC"
+            face = faces.find(family, bold="Bold" in str(font["/BaseFont"]))
+            installed = TTFont(face.path, fontNumber=face.index, lazy=True)
+            strings, order = installed["CFF "].cff.topDictIndex[0].CharStrings, installed.getGlyphOrder()
+            for cid in sorted(held)[1::max(1, len(held) // 20)]:
+                ours, theirs = BoundsPen(None), BoundsPen(None)
+                top.CharStrings[f"cid{cid:05d}"].draw(ours)
+                strings[order[cid]].draw(theirs)
+                assert ours.bounds == theirs.bounds, (family, cid)
+                checked += 1
+    assert checked > 20
+
+
 def test_document_metadata(reader, book):
     info = reader.metadata
     assert info.title == book.metadata.title
