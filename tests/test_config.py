@@ -127,3 +127,15 @@ def test_images_left_out_silence_the_warning_for_those_only(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         load_book(folder)
     assert [r.getMessage() for r in caplog.records if "W020230321402479502616.jpg" in r.getMessage()] != []
+
+
+def test_every_mistake_of_a_front_matter_is_reported_with_its_line_in_the_file(tmp_path):
+    """Front matter starts below the file's first line (`---`): its lines are the file's."""
+    from cjkpress.config import parse
+    from cjkpress.errors import InputErrors
+
+    chapter = tmp_path / "ch.md"
+    with pytest.raises(InputErrors) as err:
+        parse("title: 章\ndat: 2023\ndesign:\n  toc_depth: 9\n", chapter, first_line=2)
+    assert [(e.path, e.line) for e in err.value.errors] == [(chapter, 3), (chapter, 5)]
+    assert str(err.value).splitlines()[0].startswith(f"{chapter}:3: unknown key “dat”")

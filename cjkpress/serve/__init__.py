@@ -2,6 +2,7 @@
 browser at http://127.0.0.1:PORT/, scrolled to the first page that changed (session.py builds,
 watch.py sees the changes, server.py serves)."""
 
+import signal
 import sys
 import threading
 import time
@@ -15,6 +16,10 @@ LOOK_EVERY = 0.1  # s between looks at the files
 SETTLE = 0.05  # s a change is left to settle: an editor may write a file in steps
 
 
+def stop(signum, frame):
+    raise KeyboardInterrupt
+
+
 def serve(path: Path, out: Path, formats: list[str], encoding: str | None, port: int) -> None:
     """Build the book at `path`, serve its preview, and build it again on every change until Ctrl-C."""
     session = Session(path, out, ["pdf"] + [f for f in formats if f != "pdf"], encoding)
@@ -23,6 +28,7 @@ def serve(path: Path, out: Path, formats: list[str], encoding: str | None, port:
     print(f"cjkpress: previewing {path} at http://{HOST}:{server.server_address[1]}/ "
           f"(outputs in {out}/; Ctrl-C stops)", file=sys.stderr, flush=True)
     watched = roots(path)
+    signal.signal(signal.SIGTERM, stop)  # a service manager's stop is a Ctrl-C
     try:
         seen = snapshot(watched, out)
         session.rebuild()
