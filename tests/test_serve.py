@@ -141,10 +141,29 @@ def test_a_file_of_the_build_folder_that_is_no_output_is_not_served(page, server
     assert raw_get(server[1], "/out/book.pdf").startswith("HTTP/1.0 200")
 
 
+def machine_addresses() -> set[str]:
+    """The machine's own addresses other than loopback: its interfaces' (hostname -I), the one a packet
+    out would leave from (a UDP socket's, connected without sending), and its name's."""
+    found = set()
+    if shutil.which("hostname"):
+        found |= set(subprocess.run(["hostname", "-I"], capture_output=True, text=True).stdout.split())
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: nothing is sent
+            found.add(probe.getsockname()[0])
+    except OSError:
+        pass
+    try:
+        found |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+    except socket.gaierror:
+        pass
+    return {address for address in found if not address.startswith("127.") and address != "::1"}
+
+
 def test_it_listens_on_127_0_0_1_only(page, server):
     port = int(server[1].rstrip("/").rsplit(":", 1)[1])
     others = {"127.0.0.2", "::1"}
-    others |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None) if not info[4][0].startswith("127.")}
+    others |= machine_addresses()
     for host in sorted(others):
         with pytest.raises(OSError):
             socket.create_connection((host, port), timeout=3).close()
