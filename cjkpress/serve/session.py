@@ -8,6 +8,7 @@ the way `cjkpress build` does, byte for byte, and shows their pages if the
 sketch missed.
 """
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,8 @@ from ..typeset import set_paragraphs
 from ..writers import Job, writer
 from ..writers.pdf import Layout, layout, sketch
 from ..writers.pdf.preview import Images, Shown
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,14 @@ class Session:
                 quick.lines = set_paragraphs(book, design)
                 self.show(sketch(quick, self.last), started, building=True)
             job = build_job(Job(book, design, self.out), self.formats)
-        except (InputError, OSError) as err:
-            message = str(err) if isinstance(err, InputError) else f"{err.filename or 'output'}: {err.strerror or err}"
+        except Exception as err:  # noqa: BLE001 - the preview outlives any one build
+            if isinstance(err, InputError):
+                message = str(err)
+            elif isinstance(err, OSError):
+                message = f"{err.filename or 'output'}: {err.strerror or err}"
+            else:  # a fault of cjkpress's, not the book's: said in full where it runs, named on the page
+                log.exception("the build failed")
+                message = f"cjkpress failed ({type(err).__name__}: {err}); the terminal shows where"
             self.publish(generation=self.state.generation + 1, error=message, building=False,
                          seconds=round(time.monotonic() - started, 2))
             result(f"not built: {message}")
