@@ -101,3 +101,14 @@ def test_every_registered_writer_is_a_writer():
     for name in REGISTRY:
         made = writer(name)
         assert isinstance(made, Writer) and made.format == name
+
+
+@pytest.mark.parametrize("name", [m for m in MODULES if not within(m, "cjkpress.cli", "cjkpress.serve", "cjkpress.__main__")])
+def test_only_the_command_line_calls_the_commands(name):
+    """The stages never call back into a command: build, new and serve are the command line's."""
+    commands = ("cjkpress.build", "cjkpress.new", "cjkpress.serve")
+    assert not any(within(m, *commands) for m in MODULES[name] if not within(name, *commands)), MODULES[name]
+
+
+def test_progress_imports_nothing_of_cjkpress():
+    assert MODULES["cjkpress.progress"] == set()
