@@ -16,20 +16,25 @@ from . import config as config_module
 from . import fonts
 from .design import STYLE_KEYS, Design, texts
 from .errors import InputError
-from .readers import READERS
+from .readers import READERS, whitepaper
 from .tree import Book, Metadata
 
 log = logging.getLogger(__name__)
 
 
-# A book's own settings file stands for its folder: `cjkpress build content/x/book.yaml` builds the book.
-SETTINGS_FILES = ("book.yaml", "book.toml")
+# A book's own settings file or white-paper text stands for its folder: `cjkpress build content/x/book.yaml`
+# (or content/x/source.txt) builds the book, with its settings.
+BOOK_FILES = ("book.yaml", "book.toml", whitepaper.SOURCE)
+
+
+def book_path(path: Path) -> Path:
+    """The book `path` names: its folder, when it is one of the folder's own files."""
+    return path.parent if path.name in BOOK_FILES and path.is_file() else path
 
 
 def locate(path: Path):
     """(the reader of the book at `path`, what it located there)."""
-    if path.name in SETTINGS_FILES and path.is_file():
-        path = path.parent
+    path = book_path(path)
     reader, located = next(((r, found) for r in READERS if (found := r.locate(path))), (None, None))
     if located is None:
         if path.is_dir():

@@ -26,9 +26,9 @@ def new(folder: Path, kind: str, today: datetime.date | None = None) -> list[Pat
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise InputError("is not an empty folder; name a new one (cjkpress new never writes over files)", folder)
     today = today or datetime.date.today()
-    chapters = sorted(p.name for p in (SKELETONS / kind).iterdir()) if kind == "markdown" else []
+    skeleton = sorted(p.name for p in (SKELETONS / kind).iterdir())  # the chapter, or source.txt
     values = {
-        "title": folder.resolve().name, "issuer": "发布机关", "markdown": kind == "markdown", "chapters": chapters,
+        "title": folder.resolve().name, "issuer": "发布机关", "markdown": kind == "markdown", "chapters": skeleton,
         "month": f"{today:%Y-%m}", "year": today.year, "month_number": today.month, "design": DEFAULT_DESIGN,
         "page_sizes": "、".join(PAGE_SIZES), "papers": "、".join(PAPERS),
         # A new book's own identity, drawn once: the identifier must not change between its builds.
@@ -36,7 +36,7 @@ def new(folder: Path, kind: str, today: datetime.date | None = None) -> list[Pat
     }
     env = Environment(loader=FileSystemLoader(SKELETONS), undefined=StrictUndefined, keep_trailing_newline=True)
     files = {"book.yaml": env.get_template("book.yaml").render(values)}
-    for name in sorted(p.name for p in (SKELETONS / kind).iterdir()):
+    for name in skeleton:
         files[name] = env.get_template(f"{kind}/{name}").render(values)
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))

@@ -161,8 +161,6 @@ def locate(path: Path) -> Located | None:
     if path.is_dir() and (path / SOURCE).is_file():
         config = path / CONFIG
         return Located(path.resolve().name, path / SOURCE, config if config.is_file() else None, path / "images")
-    if path.is_file() and path.name == SOURCE:  # the source of a book folder: that book
-        return locate(path.parent)
     if path.is_file():
         return Located(path.stem, path, None, path.parent / "images")
     return None

@@ -4,6 +4,7 @@ templates and styles, each by its modification time and size."""
 import os
 from pathlib import Path
 
+from ..book import book_path
 from ..writers.markup import STYLES, TEMPLATES
 
 Snapshot = dict[str, tuple[int, int]]
@@ -11,7 +12,7 @@ Snapshot = dict[str, tuple[int, int]]
 
 def roots(path: Path) -> list[Path]:
     """What to watch for the book at `path`: its folder, or a lone text and its images/ folder."""
-    book = path.parent if path.is_file() and path.name in ("source.txt", "book.yaml", "book.toml") else path
+    book = book_path(path)
     own = [book] if book.is_dir() else [book, book.parent / "images"]
     return own + [TEMPLATES, STYLES]
 

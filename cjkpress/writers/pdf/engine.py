@@ -100,11 +100,15 @@ def line_text(box) -> str:
     return "".join(line_text(child) for child in getattr(box, "children", ()))
 
 
-def text_boxes(box):
-    if isinstance(box, boxes.TextBox):
-        yield box
+def walk(box):
+    """`box` and every box inside it, in document order."""
+    yield box
     for child in getattr(box, "children", ()):
-        yield from text_boxes(child)
+        yield from walk(child)
+
+
+def text_boxes(box):
+    return (found for found in walk(box) if isinstance(found, boxes.TextBox))
 
 
 def draw_page(page, stream):

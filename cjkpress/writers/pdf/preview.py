@@ -9,18 +9,19 @@ written as one small PDF and rendered by PDFium, as a reader would show them.
 import hashlib
 import io
 import os
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
-from dataclasses import dataclass
 
 import pypdfium2
 from weasyprint import Document
 from weasyprint.formatting_structure import boxes
 
 from . import on_screen
+from .engine import walk
 from .labels import folios
 
-SCALE = 96 / 72  # px a pt: the page at its printed size on a screen of 96 CSS px an inch
+SCALE = 96 / 72  # px a pt: the page at its printed size on a screen of 96 CSS px an inch, as WeasyPrint measures it
 KEEP = 200  # drawn pages kept beside the current ones, for pages that come back (an edit undone)
 
 
@@ -34,12 +35,6 @@ class Shown:
     width: int
     height: int
     body: bool
-
-
-def walk(box):
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from walk(child)
 
 
 def image_version(src: str) -> str:
@@ -65,8 +60,7 @@ def shown(page, body: bool) -> Shown:
             text.append(box.text)
         elif isinstance(box, boxes.ReplacedBox):
             digest.update(image_version(box.element.get("src", "") if box.element is not None else "").encode())
-    return Shown(digest.hexdigest(), "".join(text), round(page.width * SCALE * 0.75), round(page.height * SCALE * 0.75),
-                 body)
+    return Shown(digest.hexdigest(), "".join(text), round(page.width), round(page.height), body)  # CSS px, as drawn
 
 
 class Images:
