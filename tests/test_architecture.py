@@ -56,7 +56,7 @@ def test_the_modules_are_found():
             "cjkpress.writers.epub", "cjkpress.preflight.rules"} <= MODULES.keys()
     # The reader of imports reads relative imports of modules and of names.
     assert {"cjkpress.writers.pagemap", "cjkpress.tree"} <= MODULES["cjkpress.writers.epub.pages"]
-    assert {"cjkpress.writers.pdf.engine", "cjkpress.writers"} <= MODULES["cjkpress.writers.pdf"]
+    assert {"cjkpress.writers.pdf.units", "cjkpress.writers"} <= MODULES["cjkpress.writers.pdf"]
 
 
 def test_the_tree_imports_nothing_of_cjkpress():

@@ -254,14 +254,16 @@ def test_a_wrong_isbn_is_an_error_with_its_line(tmp_path):
 
 
 def test_a_wrong_guess_of_the_counts_changes_no_byte(pdf_path, print_path, tmp_path):
-    """The layout starts from the last build's counts: whatever they say, the PDF is the same."""
-    cache = tmp_path / ".cache" / "cyberspace-rule-of-law.counts.json"
+    """The layout starts from the last build's page count and decisions: whatever they say, the PDF is
+    the same."""
+    cache = tmp_path / ".cache" / "cyberspace-rule-of-law.units.json"
     cache.parent.mkdir()
-    cache.write_text('{"pages": 3, "long_chapters": ["ch-1"]}', encoding="utf-8")
+    cache.write_text('{"pages": 3, "units": {"0": {"printed": {}, "longer": [["ch-1", 2]]}}}', encoding="utf-8")
     job = laid_out(SEED, tmp_path)
     assert write(job, "pdf").read_bytes() == pdf_path.read_bytes()
-    assert json.loads(cache.read_text(encoding="utf-8")) == {"pages": len(PdfReader(print_path).pages),
-                                                               "long_chapters": [], "marks": []}
+    record = json.loads(cache.read_text(encoding="utf-8"))
+    assert record["pages"] == len(PdfReader(print_path).pages)
+    assert len(record["units"]) == len(job.book.chapters) and "0" not in record["units"]
 
 
 def test_a_long_title_breaks_into_balanced_lines_on_the_cover(tmp_path):
@@ -400,11 +402,11 @@ def test_short_pages_are_filled_by_setting_a_paragraph_a_line_longer(pdf_path, t
     """齐脚 by 伸行: the seed laid out as WeasyPrint leaves it has pages that end short (orphans and
     widows avoided); the build sets a paragraph on each of them a line longer where one can be, so
     those pages end on the foot, and nothing moves to another page (the page count stays)."""
-    import cjkpress.writers.pdf as pdf_writer
+    import cjkpress.writers.pdf.units as units
     from cjkpress.preflight import check
     from cjkpress.writers.pdf.foot import short_pages
 
-    monkeypatch.setattr(pdf_writer, "fill_short_pages", lambda document, book, lines, pitch, done, loose:
+    monkeypatch.setattr(units, "fill_short_pages", lambda document, book, lines, pitch, done, loose:
                         short_pages(document, pitch))
     folder = tmp_path / "book"
     shutil.copytree(SEED, folder)

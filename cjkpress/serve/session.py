@@ -50,6 +50,7 @@ class Session:
     changed: threading.Condition = field(default_factory=threading.Condition)
     images: Images = field(default_factory=Images)
     last: Layout | None = None  # the last good layout: the sketch's guess
+    kept: dict = field(default_factory=dict)  # the PDF's laid-out units, for the next build (Job.kept)
 
     def publish(self, **changes) -> None:
         with self.changed:
@@ -80,7 +81,7 @@ class Session:
                 quick = Job(book, design, self.out)
                 quick.lines = set_paragraphs(book, design)
                 self.show(sketch(quick, self.last), started, building=True)
-            job = build_job(Job(book, design, self.out), self.formats)
+            job = build_job(Job(book, design, self.out, kept=self.kept), self.formats)
         except Exception as err:  # noqa: BLE001 - the preview outlives any one build
             if isinstance(err, InputError):
                 message = str(err)

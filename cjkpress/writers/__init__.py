@@ -44,6 +44,8 @@ class Job:
     page_map: PageMap | None = None  # when a writer needs PAGE_MAP
     # What the writers of one family compute once for all of them (the PDF's layout).
     shared: dict = field(default_factory=dict)
+    # What a process keeps from one build of the book to the next (cjkpress serve): the PDF's laid-out units.
+    kept: dict = field(default_factory=dict)
 
 
 class Writer(ABC):

@@ -72,13 +72,24 @@ def link_urls(book: Book, document=lambda chapter_id: ""):
     return link_url
 
 
+def part_openers(book: Book) -> set[str]:
+    """The ids of the chapters that open a part (an mdBook SUMMARY's part title goes before them)."""
+    chapters = book.chapters
+    return {c.id for i, c in enumerate(chapters) if c.part and (i == 0 or chapters[i - 1].part != c.part)}
+
+
 def one_file_book(template: str, book: Book, design: Design, asset_url, imprint=None, long_chapters=frozenset(),
-                  **context) -> str:
-    """The whole book as one HTML file (templates/book.html, filled in by `template`).
+                  front: bool = True, chapters=None, start: int | None = None, closing: bool = False,
+                  folios=None, **context) -> str:
+    """The whole book as one HTML file (templates/book.html, filled in by `template`), or a unit of it.
 
     `asset_url(path)` turns a figure's local path into the URL written in the HTML; a printed book has
-    its 版本记录 (`imprint`) and the ids of the chapters whose sections are running heads.
+    its 版本记录 (`imprint`), the ids of the chapters whose sections are running heads, and the folios
+    its 目录 prints (`folios`, by heading id). A unit of a printed book is its front matter (`front`)
+    or `chapters`, whose pages count from `start`, `closing` where another unit follows it.
     """
     return render(template, book=book, meta=book.metadata, toc=book.contents(), design=design, grid=grid(design),
                   stylesheet=stylesheet("print.css", "screen.css"), asset_url=asset_url, link_url=link_urls(book),
-                  imprint=imprint, long_chapters=long_chapters, titles=TITLES, **context)
+                  imprint=imprint, long_chapters=long_chapters, titles=TITLES, front=front,
+                  chapters=book.chapters if chapters is None else chapters, start=start, closing=closing,
+                  folios=folios or {}, part_openers=part_openers(book), **context)

@@ -67,13 +67,20 @@ def record_path(book: Book, out: Path, suffix: str) -> Path:
 
 def inputs_digest(book: Book, design: Design) -> str:
     """A digest of everything the PDF is made from: the book's files, cjkpress's print code, fonts."""
-    digest = hashlib.sha256()
-    files = book.files()
-    for folder in (ROOT / "cjkpress", TEMPLATES, STYLES):
-        files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".pyc"
-                        and not any(p.is_relative_to(epub) for epub in EPUB_ONLY))
-    for path in files:
+    digest = hashlib.sha256(tools_digest(book, design).encode())
+    for path in book.files():
         if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def tools_digest(book: Book, design: Design) -> str:
+    """A digest of what a book's PDF is made with: cjkpress's print code, templates, styles, and the
+    installed faces it is set in (by file, size and time)."""
+    digest = hashlib.sha256()
+    for folder in (ROOT / "cjkpress", TEMPLATES, STYLES):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".pyc"
+                           and not any(p.is_relative_to(epub) for epub in EPUB_ONLY)):
             digest.update(path.name.encode() + path.read_bytes())
     faces = [fonts.face(design, style) for style in sorted(styles(book))] + list(fonts.fallbacks(design))
     for face in filter(None, faces):

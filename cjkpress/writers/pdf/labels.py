@@ -19,10 +19,11 @@ Folio = tuple[str, int | str]  # ("r", 3): roman iii; ("D", 1): arabic 1; ("P", 
 
 
 def folios(document: Document) -> list[Folio]:
-    """The folio of each page of the whole layout."""
+    """The folio of each page of the whole layout (or of a unit of it without a title page: the cover
+    leaf is before the title page)."""
     # A blank page left so that the next one is a recto takes that page's name.
     names = [None if page._page_box.page_type.blank else page._page_box.page_type.name for page in document.pages]
-    title = names.index(TITLE_PAGE) if TITLE_PAGE in names else len(names)
+    title = names.index(TITLE_PAGE) if TITLE_PAGE in names else 0
     body = names.index(FIRST_CHAPTER) if FIRST_CHAPTER in names else len(names)
     return [("P", COVER[min(i, len(COVER) - 1)]) if i < title else ("r", i - title + 1) if i < body else ("D", i - body + 1)
             for i in range(len(names))]

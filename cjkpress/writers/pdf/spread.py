@@ -21,7 +21,8 @@ from ...imprint import spine_width
 from ...output import atomic
 from .. import Job
 from ..markup import STYLES, render, stylesheet
-from . import Edition, book_folder, layout, local_fetcher
+from . import Edition, layout
+from .units import book_folder, local_fetcher
 from .ean import GUARD_EXTENSION, HEIGHT, MODULE, QUIET, symbol
 from .press import add_slug_and_marks, press_pdf
 
