@@ -58,7 +58,11 @@ def test_a_book_laid_out_by_chapters_is_the_book_laid_out_whole(source, tmp_path
     assert len(assembled["outline"]) > 5 and assembled["labels"][-1] != assembled["labels"][0]
     body = assembled["labels"].index("1")
     assert source == SEED or any(target > page + 1 for page, target in assembled["links"] if page >= body)  # into a later chapter
-    assert by_units.pdf == whole.pdf and by_units.print_pdf() == whole.print_pdf()
+    if source == MDBOOK:  # a book without a date: the print edition's XMP dates are not the build's time
+        assert b"<xmp:CreateDate>1970-01-01T00:00:00+00:00</xmp:CreateDate>" in whole.print_pdf()
+    for a, b in ((by_units.pdf, whole.pdf), (by_units.print_pdf(), whole.print_pdf())):
+        i = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), None)
+        assert a == b, (a[i - 300:i + 80], b[i - 300:i + 80])
 
 
 class Renders(logging.Handler):

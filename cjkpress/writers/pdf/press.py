@@ -17,6 +17,8 @@ output intent of the CMYK profile it declares.
 """
 
 import copy
+import os
+from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 
@@ -85,8 +87,12 @@ def press_pdf(document: Document, pages: list, styles: Path, name: str, finisher
     for page in pages:
         bled.append(copy.copy(page))
         bled[-1].bleed = dict.fromkeys(("top", "right", "bottom", "left"), BLEED)
-    press = Document(bled, copy.copy(document.metadata), document.url_fetcher, document.font_config, profiles,
-                     "device-cmyk")
+    metadata = copy.copy(document.metadata)
+    # PDF/X-4 wants dates, and WeasyPrint would take the time of the build: a book without a date of its
+    # own gets SOURCE_DATE_EPOCH's, or the epoch, so that the same sources give the same bytes.
+    epoch = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", 0)), timezone.utc).isoformat()
+    metadata.modified, metadata.created = metadata.modified or epoch, metadata.created or epoch
+    press = Document(bled, metadata, document.url_fetcher, document.font_config, profiles, "device-cmyk")
     with engine.named(name), engine.inks(lambda colour: in_ink(colour, styles)):
         return press.write_pdf(pdf_variant="pdf/x-4", finisher=finisher)
 

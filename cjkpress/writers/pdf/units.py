@@ -23,10 +23,12 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, replace
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from weasyprint import HTML, Document
+from weasyprint.text.fonts import FontConfiguration
 
 from ...design import grid
 from ...imprint import imprint
@@ -130,10 +132,16 @@ def book_html(job: Job, found: Counts = Counts(), loose=frozenset(), unit: Unit 
                          folios=dict(found.folios), start=start, **place)
 
 
+@cache
+def installed_fonts() -> FontConfiguration:
+    """One fontconfig configuration for every document a process lays out: each would load the faces again."""
+    return FontConfiguration()
+
+
 def render(job: Job, html: str, report) -> Document:
     source = HTML(string=html, base_url=str(book_folder(job)), url_fetcher=local_fetcher(job))
     with engine.counting_pages(report):
-        return source.render()
+        return source.render(font_config=installed_fonts())
 
 
 def printed(document: Document, job: Job) -> Counts:
