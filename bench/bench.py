@@ -33,15 +33,19 @@ TARGETS = {
     "cjkpress ÷ WeasyPrint floor": 1.2,
     "cjkpress ÷ Typst": 3.0,
     "16× time ÷ (16 × 1× time)": 1.0,
-    "16× peak memory (MB)": 500,
+    "16× peak memory (MB)": 450,
+    "16× rebuild after editing a paragraph (s)": 10,
+    "seed rebuild after editing a paragraph (s)": 2.5,
+    "cost per page, 40× ÷ 1× (Markdown)": 1.0,
     "make with nothing changed (s)": 0.3,
     "EPUB-only rebuild (s)": 0.5,
     "EPUB size (MB)": 1.2,
-    "PDF size ÷ Typst's": 1.3,
+    "PDF size ÷ Typst's": 1.4,
     "Markdown book ÷ white paper, same text": 1.3,
     "mdBook project ÷ white paper, per page": 1.3,
 }
 MDBOOK_COPIES = 3  # of the seed's chapters, with code: about a hundred pages
+EDITED = "互联网是人类文明发展的重要成果"  # the paragraph an edit doubles this phrase in
 
 
 def run(command: list[str]) -> tuple[float, float]:
@@ -101,11 +105,12 @@ def paragraph(p) -> str:
     return (f"**{p.lead}**{p.text[len(p.lead):]}" if p.lead else p.text) + "\n"
 
 
-def markdown(book) -> str:
-    """The book as Markdown with a YAML title block (read by cjkpress and Pandoc alike)."""
+def markdown(book, copies: int = 1) -> str:
+    """The book as Markdown with a YAML title block (read by cjkpress and Pandoc alike), its chapters
+    `copies` times."""
 
     parts = [f"---\ntitle: {book.metadata.title}\ndate: \"{book.metadata.date}\"\n---\n"]
-    for chapter in book.chapters:
+    for chapter in book.chapters * copies:
         parts.append(f"# {chapter.heading}\n")
         parts += [paragraph(p) for p in chapter.blocks if hasattr(p, "lead")]
         for section in chapter.sections:
@@ -165,7 +170,8 @@ def side_by_side(work: Path) -> dict:
 
 
 def scale(work: Path) -> dict:
-    """Books of 1, 4 and 16 copies of the seed's chapters: time, pages, peak memory."""
+    """Books of 1, 4 and 16 copies of the seed's chapters: time, pages, peak memory; and the 16 ×
+    book built again after a paragraph of it was edited."""
     text = (SEED / "source.txt").read_text(encoding="utf-8")
     results = {}
     for copies in (1, 4, 16):
@@ -174,6 +180,38 @@ def scale(work: Path) -> dict:
         seconds, peak = run([CJKPRESS, "build", str(paper), "--out", str(work / "scale"), "--formats", "pdf,epub"])
         pages = len(PdfReader(work / "scale" / f"seed-x{copies}.pdf").pages)
         results[f"{copies}x"] = {"seconds": seconds, "pages": pages, "peak_mb": peak, "bytes": paper.stat().st_size}
+    results["16x edited"] = edited(paper, work / "scale")
+    return results
+
+
+def edited(source: Path, out: Path) -> dict:
+    """A build of what `out` holds a build of, after one paragraph of `source` was edited: the
+    formats make builds (both PDF editions, the cover spread, the EPUB)."""
+    command = [CJKPRESS, "build", str(source), "--out", str(out)]
+    run(command)  # the build the edit follows
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original.replace(EDITED, EDITED * 2, 1), encoding="utf-8")
+    seconds, peak = run(command)
+    source.write_text(original, encoding="utf-8")
+    return {"seconds": seconds, "peak_mb": peak}
+
+
+def markdown_scale(work: Path) -> dict:
+    """The seed's text as a Markdown book, its chapters 1, 4, 16, 26 (about 600 pages) and 40 times:
+    time, peak memory and cost per page; the 600-page book again after an edit."""
+    sys.path.insert(0, str(ROOT))
+    from cjkpress.book import load
+
+    book, _ = load(SEED)
+    results = {}
+    for copies in (1, 4, 16, 26, 40):
+        source = work / f"book-x{copies}.md"
+        source.write_text(markdown(book, copies), encoding="utf-8")
+        seconds, peak = run([CJKPRESS, "build", str(source), "--out", str(work / "md-scale"), "--formats", "pdf,epub"])
+        pages = len(PdfReader(work / "md-scale" / f"book-x{copies}.pdf").pages)
+        results[f"{copies}x"] = {"seconds": seconds, "pages": pages, "peak_mb": peak,
+                                 "ms_per_page": 1000 * seconds / pages}
+    results["26x edited"] = edited(work / "book-x26.md", work / "md-scale")
     return results
 
 
@@ -187,28 +225,31 @@ def incremental(work: Path) -> dict:
     nothing = [run(make)[0] for _ in range(ROUNDS)]
     source = content / "book" / "source.txt"
     original = source.read_text(encoding="utf-8")
-    edited = []
+    after_edit = []
     for i in range(ROUNDS):
-        source.write_text(original.replace("互联网是人类文明发展的重要成果", "互联网是人类文明发展的重要成果" * (i % 2 + 1), 1),
-                          encoding="utf-8")
-        edited.append(run(make)[0])
+        source.write_text(original.replace(EDITED, EDITED * (i % 2 + 1), 1), encoding="utf-8")
+        after_edit.append(run(make)[0])
     epub_only = [run([CJKPRESS, "build", str(content / "book"), "--out", str(out), "--formats", "epub"])[0]
                  for _ in range(ROUNDS)]
     return {"make_nothing_changed": statistics.median(nothing),
-            "make_after_editing_a_paragraph": statistics.median(edited),
+            "make_after_editing_a_paragraph": statistics.median(after_edit),
             "epub_only_rebuild": statistics.median(epub_only)}
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cjkpress-bench-") as tmp:
         work = Path(tmp)
-        results = {"seed": side_by_side(work), "scale": scale(work), "incremental": incremental(work)}
-    seed, growth, edits = results["seed"], results["scale"], results["incremental"]
+        results = {"seed": side_by_side(work), "scale": scale(work), "markdown scale": markdown_scale(work),
+                   "incremental": incremental(work)}
+    seed, growth, edits, big = results["seed"], results["scale"], results["incremental"], results["markdown scale"]
     measured = {
         "cjkpress ÷ WeasyPrint floor": seed["cjkpress"]["median"] / seed["WeasyPrint floor"]["median"],
         "cjkpress ÷ Typst": seed["cjkpress"]["median"] / seed["Typst"]["median"],
         "16× time ÷ (16 × 1× time)": growth["16x"]["seconds"] / (16 * growth["1x"]["seconds"]),
         "16× peak memory (MB)": growth["16x"]["peak_mb"],
+        "16× rebuild after editing a paragraph (s)": growth["16x edited"]["seconds"],
+        "seed rebuild after editing a paragraph (s)": edits["make_after_editing_a_paragraph"],
+        "cost per page, 40× ÷ 1× (Markdown)": big["40x"]["ms_per_page"] / big["1x"]["ms_per_page"],
         "make with nothing changed (s)": edits["make_nothing_changed"],
         "EPUB-only rebuild (s)": edits["epub_only_rebuild"],
         "EPUB size (MB)": seed["sizes_kb"]["cjkpress EPUB"] / 1024,
@@ -234,7 +275,15 @@ def table(results: dict) -> str:
     lines.append("  pages: " + ", ".join(f"{name} {count}" for name, count in seed["pages"].items()))
     lines.append("Scale (copies of the seed's chapters):")
     for name, r in results["scale"].items():
-        lines.append(f"  {name:4} {r['pages']:5} pages  {r['seconds']:6.2f} s  {r['peak_mb']:6.0f} MB")
+        lines.append(f"  {name:4} {r['pages']:5} pages  {r['seconds']:6.2f} s  {r['peak_mb']:6.0f} MB" if "pages" in r
+                     else f"  {name}: {r['seconds']:.2f} s, {r['peak_mb']:.0f} MB")
+    lines.append("Scale, the seed's text as a Markdown book:")
+    for name, r in results["markdown scale"].items():
+        if "pages" in r:
+            lines.append(f"  {name:4} {r['pages']:5} pages  {r['seconds']:6.2f} s  {r['peak_mb']:6.0f} MB  "
+                         f"{r['ms_per_page']:5.0f} ms a page")
+        else:
+            lines.append(f"  {name}: {r['seconds']:.2f} s, {r['peak_mb']:.0f} MB")
     lines.append("Editing:")
     lines += [f"  {name.replace('_', ' ')}: {seconds:.2f} s" for name, seconds in results["incremental"].items()]
     lines.append("Targets:")
