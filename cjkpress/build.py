@@ -46,14 +46,14 @@ def build_job(job: Job, formats: list[str]) -> Job:
             job.page_map = writer(PAGE_MAP_FROM).page_map(job)
         result(f"typeset {book.slug}: {', '.join(report)} ({time.monotonic() - started:.1f} s)")
 
-    # From a fresh layout, the writers that need only the page map (the EPUB)
-    # run in a second process while this one writes the PDFs: the machine has two cores.
-    beside = [w for w in writers if w.needs == {PAGE_MAP}] if lays_out else []
-    waiting = [(w, forked(lambda w=w: write(w, job))) for w in beside]
+    # From a fresh layout, every writer but the first runs in a process of its own, forked with the
+    # layout in memory, while this one writes the first: the editions are drawn side by side.
+    beside = writers[1:] if lays_out else []
+    waiting = [forked(lambda w=w: write(w, job)) for w in beside]
     for w in writers:
         if w not in beside:
             write(w, job)
-    for _, wait in waiting:
+    for wait in waiting:
         wait()
     return job
 
