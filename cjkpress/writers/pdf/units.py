@@ -171,18 +171,28 @@ def toc_folios(numbered, job: Job) -> tuple[tuple[str, str], ...]:
     return tuple((ident, str(where[ident])) for ident in listed if isinstance(where.get(ident), int))
 
 
-def settle(job: Job, unit: Unit, start: int | None, found: Counts, longer: set, loose: set, report) -> Laid:
-    """A chapter unit laid out till its pages print what it was laid out with, and filled (foot.py):
-    from `found` and the paragraphs already set `longer` or left `loose` (the last build's decisions,
-    or none), which this adds to."""
-    pitch, keys = grid(job.design).line_pitch, {id(block): key for key, block in paragraphs_by_key(job.book).items()}
+def settle(job: Job, html, judge, found: Counts, longer: set, loose: set, report) -> tuple[Document, tuple]:
+    """A layout made again till its pages print what it was laid out with (`judge` of its document) and
+    none is filled any more (foot.py): from `found` and the paragraphs already set `longer` or left
+    `loose` (the last build's decisions, or none), which this adds to. The last document, and the
+    (found, longer, loose) it was laid out with. `html(found, loose)` is what is laid out."""
+    pitch = grid(job.design).line_pitch
     for attempt in range(1, LAYOUTS + 1):
         rendered = found, frozenset(longer), frozenset(loose)
-        document = render(job, book_html(job, found, loose, unit, start), lambda page: report(page, attempt))
+        document = render(job, html(found, loose), lambda page: report(page, attempt))
         fill_short_pages(document, job.book, job.lines, pitch, longer, loose)
-        if (now := printed(document, job)) == found and (frozenset(longer), frozenset(loose)) == rendered[1:]:
+        if (now := judge(document, job)) == found and (frozenset(longer), frozenset(loose)) == rendered[1:]:
             break
         found = now
+    return document, rendered
+
+
+def settle_unit(job: Job, unit: Unit, start: int | None, found: Counts, longer: set, loose: set, blocks: dict,
+                report) -> Laid:
+    """A chapter unit settled (`settle`), its decisions by (chapter id, block number) of `blocks`."""
+    document, rendered = settle(job, lambda found, loose: book_html(job, found, loose, unit, start), printed,
+                                found, longer, loose, report)
+    keys = {id(block): key for key, block in blocks.items()}
     return Laid(document, rendered[0], *(tuple(sorted(keys[id(p)] for p in group)) for group in rendered[1:]),
                 closing=unit.closing)
 
@@ -213,14 +223,12 @@ def take(job: Job, decisions: dict, blocks: dict) -> tuple[Counts, set, set]:
     return printed, longer, loose
 
 
-def body_folios(body: list[Laid]) -> list:
-    """(page, folio) of the body's pages: from 1 at the first chapter's opening page (labels.py)."""
-    numbered = [(page, folio) for page, (style, folio) in zip(body[0].pages, page_folios(body[0].document))
-                if style == "D"] if body else []
-    folio = numbered[-1][1] if numbered else 0
-    for laid in body[1:]:
-        numbered += [(page, folio := folio + 1) for page in laid.pages]
-    return numbered
+def body_folios(laid: Laid, before: list) -> list:
+    """(page, folio) of a unit's pages in the body, after the body's pages `before`: from 1 at the first
+    chapter's opening page (labels.py)."""
+    if not before:
+        return [(page, folio) for page, (style, folio) in zip(laid.pages, page_folios(laid.document)) if style == "D"]
+    return [(page, before[-1][1] + n) for n, page in enumerate(laid.pages, 1)]
 
 
 def lay_out(job: Job) -> Assembled:
@@ -243,15 +251,15 @@ def lay_out(job: Job) -> Assembled:
         else:
             found, longer_here, loose_here = take(job, known.get(key, {}), blocks)
             first = start or 1
-            laid = job.kept[key] = settle(
-                job, unit, start, found, longer_here, loose_here,
+            laid = job.kept[key] = settle_unit(
+                job, unit, start, found, longer_here, loose_here, blocks,
                 lambda page, attempt: status(f"typesetting {slug}: page {first + page - 1}, chapter {number}/"
                                              f"{len(chapters)}" + f" (layout {attempt})" * (attempt > 1), count=True))
         decisions[key], kept[key] = laid.decisions(), laid
         body.append(laid)
         longer |= longer_here
         loose |= loose_here
-        numbered = body_folios(body)
+        numbered += body_folios(laid, numbered)
     # The front matter, from the body's folios and the book block's pages, laid out again if those changed.
     found = Counts(pages, folios=toc_folios(numbered, job))
     for _ in range(LAYOUTS):
@@ -275,12 +283,6 @@ def lay_out(job: Job) -> Assembled:
 def whole_book(job: Job) -> Assembled:
     """The book laid out as one document, filled as by units: the layout the assembled one must equal
     (tested)."""
-    pitch, found, longer, loose = grid(job.design).line_pitch, Counts(), set(), set()
-    for _ in range(LAYOUTS):
-        rendered = found, frozenset(longer), frozenset(loose)
-        document = render(job, book_html(job, found, loose), lambda page: None)
-        fill_short_pages(document, job.book, job.lines, pitch, longer, loose)
-        if (now := counts(document, job)) == found and (frozenset(longer), frozenset(loose)) == rendered[1:]:
-            break
-        found = now
-    return Assembled(document, rendered[0], *rendered[1:])
+    document, rendered = settle(job, lambda found, loose: book_html(job, found, loose), counts, Counts(), set(),
+                                set(), lambda page, attempt: None)
+    return Assembled(document, *rendered)
