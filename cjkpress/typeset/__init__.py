@@ -40,6 +40,8 @@ class SetLines(dict):
         super().__init__()
         self.paragraphs = paragraphs or {}  # place → what sets a paragraph there
         self.setters: dict[Paragraph, Setter] = {}  # what set each paragraph: to set it again, longer
+        # paragraph → (its lines, what `longer` made of them): each layout of a fill asks again
+        self.lengthened: dict[Paragraph, tuple] = {}
         self.runs = runs
         self.titles = titles  # place → (measure, tracking) in em of its size
         self.note_hang = note_hang  # em of the note size: what a footnote's mark hangs in
@@ -53,7 +55,16 @@ class SetLines(dict):
         """伸行: `paragraph` set one line longer than it is here, its Han characters spread LONGER em
         apart at most (the least loosening that gains the line), or None if it cannot be. Not a
         paragraph of several parts, nor one that calls notes (a call moved overleaf takes its note)."""
-        setter, pieces = self.setters.get(paragraph), self.get(paragraph)
+        pieces = self.get(paragraph)
+        made = self.lengthened.get(paragraph)
+        if made is None or made[0] is not pieces:
+            made = self.lengthened[paragraph] = pieces, self.lengthen(paragraph, pieces)
+        return made[1]
+
+    def lengthen(self, paragraph: Paragraph, pieces) -> list[list[list[Segment]]] | None:
+        """`longer`, made: `pieces` (the paragraph's lines now) set again on shorter measures till one
+        gains a line."""
+        setter = self.setters.get(paragraph)
         if setter is None or pieces is None or len(pieces) != 1 or paragraph.notes:
             return None
         for step in range(1, math.ceil(LONGER * setter.measure / LOOSEN_STEP) + 1):

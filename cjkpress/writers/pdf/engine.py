@@ -39,10 +39,23 @@
    subset keeps, so the text is drawn as before from a third of the bytes;
    the OpenType wrapper of the same CFF would be read by glyph id.
 
-These patch nine names of WeasyPrint's drawing, tagging, font and metadata
+8. pydyf gives a page's reference from a tuple of every page's, made anew
+   at each call; the tagging asks once per structure element, so drawing
+   the tags of a book took time as pages × elements. It is made once for
+   each page count.
+
+9. A book is laid out in many documents (units.py), each with the same
+   style sheet, which WeasyPrint parsed again for each: a fifth of the
+   time of a chapter's layout. A `<style>`'s text is parsed once; a
+   document gets the parsed sheet with the page rules and colour profiles
+   it added to the document's own (a sheet that adds layers or counter
+   styles, which later sheets read, is parsed each time).
+
+These patch eleven names of WeasyPrint's drawing, tagging, font and metadata
 code, so the module refuses any other WeasyPrint version.
 """
 
+import copy
 import io
 import logging
 import uuid
@@ -52,6 +65,7 @@ import pydyf
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 import weasyprint
+import weasyprint.css
 import weasyprint.document
 import weasyprint.draw as draw
 import weasyprint.draw.text as draw_text
@@ -255,6 +269,45 @@ class Thousandths(int):
         return f"{round(self.exact, 2):g}"
 
 
+def page_references(pdf) -> tuple[bytes, ...]:
+    """pydyf's "n 0 R" of each page, made once for as many pages as the PDF has (8.)."""
+    kids = pdf.pages["Kids"]
+    made = pdf.__dict__.get("_page_references")
+    if made is None or made[0] != len(kids):
+        made = pdf._page_references = (len(kids), _page_references.fget(pdf))
+    return made[1]
+
+
+SHEETS = 8  # parsed style sheets kept: a book's, its cover spread's, a few designs in a session
+_sheets: dict = {}  # (text, where it is read from) → (the sheet, the page rules and colour profiles it adds)
+
+
+def stylesheet(string=None, **options):
+    """WeasyPrint's CSS of a `<style>`'s text, parsed once (9.)."""
+    if string is None:
+        return _CSS(**options)
+    fetcher = options["url_fetcher"]
+    key = (string, options["base_url"], options["media_type"], options["font_config"],
+           type(fetcher), tuple(getattr(fetcher, "roots", ())))
+    rules, layers, profiles, counters = (options[name] for name in
+                                         ("page_rules", "layers", "color_profiles", "counter_style"))
+    if (made := _sheets.get(key)) is None:
+        before = len(rules), len(layers), dict(profiles), len(counters)
+        sheet = _CSS(string=string, **options)
+        if (len(layers), len(counters)) != (before[1], before[3]):
+            return sheet
+        if len(_sheets) == SHEETS:
+            del _sheets[next(iter(_sheets))]
+        _sheets[key] = sheet, rules[before[0]:], {k: v for k, v in profiles.items() if k not in before[2]}
+        return sheet
+    sheet, added_rules, added_profiles = made
+    rules.extend(added_rules)
+    profiles.update(added_profiles)
+    document_sheet = copy.copy(sheet)
+    document_sheet.page_rules, document_sheet.layers = rules, layers
+    return document_sheet
+
+
 def uuid4() -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, _name) if _name else uuid.uuid4()
 
@@ -270,3 +323,7 @@ _build_fonts_dictionary = weasyprint.pdf.build_fonts_dictionary
 weasyprint.pdf.build_fonts_dictionary = build_fonts_dictionary
 pdf_stream.Stream.set_color = set_color
 draw_text.int = Thousandths
+_CSS = weasyprint.css.CSS
+weasyprint.css.CSS = stylesheet
+_page_references = pydyf.PDF.page_references
+pydyf.PDF.page_references = property(page_references)
