@@ -25,7 +25,8 @@ def heading_numbers(book: Book) -> dict[str, int]:
             if getattr(top, "id", None)}
 
 
-def traced(box, headings: dict[str, int], anchor: str | None = None, chapter: str | None = None):
+def traced(box, headings: dict[str, int], anchor: str | None = None, chapter: str | None = None,
+           block: int | None = None):
     """(box, chapter id, block number) of every box on a page that came from a block of the tree, in
     order: headings, and the lines of set paragraphs (a paragraph broken by a forced line break is set
     as several elements with the same number)."""
@@ -34,8 +35,10 @@ def traced(box, headings: dict[str, int], anchor: str | None = None, chapter: st
         anchor = element.get("id") or anchor
         if CHAPTER_CLASS in (element.get("class") or "").split():
             chapter = element.get("id")
-        if isinstance(box, boxes.LineBox) and element.get("data-block"):
-            yield box, chapter, int(element.get("data-block"))
+        if element.get("data-block"):
+            block = int(element.get("data-block"))
+        if isinstance(box, boxes.LineBox) and block is not None:
+            yield box, chapter, block
             return
         if element.tag in HEADINGS:
             if anchor in headings:  # not a part's title: its page has no counterpart in the EPUB
@@ -43,7 +46,7 @@ def traced(box, headings: dict[str, int], anchor: str | None = None, chapter: st
             return
     for child in getattr(box, "children", ()):
         if not isinstance(child, boxes.MarginBox):
-            yield from traced(child, headings, anchor, chapter)
+            yield from traced(child, headings, anchor, chapter, block)
 
 
 def page_starts(document: Document, book: Book) -> list[PageStart]:
