@@ -78,18 +78,25 @@ def part_openers(book: Book) -> set[str]:
     return {c.id for i, c in enumerate(chapters) if c.part and (i == 0 or chapters[i - 1].part != c.part)}
 
 
+def book_wide(book: Book, design: Design) -> dict:
+    """What any part of the one-file book reads of the whole book: its 目录, its anchors, its parts, the
+    style sheets. Made once for the many units of a layout (writers/pdf/units.py)."""
+    return dict(book=book, meta=book.metadata, toc=book.contents(), design=design, grid=grid(design),
+                stylesheet=stylesheet("print.css", "screen.css"), link_url=link_urls(book), titles=TITLES,
+                part_openers=part_openers(book))
+
+
 def one_file_book(template: str, book: Book, design: Design, asset_url, imprint=None, long_chapters=frozenset(),
                   front: bool = True, chapters=None, start: int | None = None, closing: bool = False,
-                  folios=None, **context) -> str:
+                  folios=None, wide: dict | None = None, **context) -> str:
     """The whole book as one HTML file (templates/book.html, filled in by `template`), or a unit of it.
 
     `asset_url(path)` turns a figure's local path into the URL written in the HTML; a printed book has
     its 版本记录 (`imprint`), the ids of the chapters whose sections are running heads, and the folios
     its 目录 prints (`folios`, by heading id). A unit of a printed book is its front matter (`front`)
-    or `chapters`, whose pages count from `start`, `closing` where another unit follows it.
+    or `chapters`, whose pages count from `start`, `closing` where another unit follows it; `wide` is
+    `book_wide` of the book, when made already.
     """
-    return render(template, book=book, meta=book.metadata, toc=book.contents(), design=design, grid=grid(design),
-                  stylesheet=stylesheet("print.css", "screen.css"), asset_url=asset_url, link_url=link_urls(book),
-                  imprint=imprint, long_chapters=long_chapters, titles=TITLES, front=front,
-                  chapters=book.chapters if chapters is None else chapters, start=start, closing=closing,
-                  folios=folios or {}, part_openers=part_openers(book), **context)
+    return render(template, **(wide or book_wide(book, design)), asset_url=asset_url, imprint=imprint,
+                  long_chapters=long_chapters, front=front, chapters=book.chapters if chapters is None else chapters,
+                  start=start, closing=closing, folios=folios or {}, **context)

@@ -36,7 +36,7 @@ from ...output import atomic
 from ...progress import status
 from ...tree import NOTE_MARKS, Chapter
 from .. import Job
-from ..markup import STYLES, TEMPLATES, one_file_book
+from ..markup import STYLES, TEMPLATES, book_wide, one_file_book
 from ..pagemap import block_numbers, record_path, tools_digest
 from . import engine
 from .fetcher import LocalFetcher
@@ -123,10 +123,13 @@ def book_html(job: Job, found: Counts = Counts(), loose=frozenset(), unit: Unit 
               start: int | None = None) -> str:
     """The book as WeasyPrint reads it (the one-file book with the set lines, figures by file URL), or
     one unit of it, whose pages count from `start`."""
-    numbers = block_numbers(job.book)
+    if "pdf book" not in job.shared:  # what every unit reads of the whole book, made once
+        numbers = block_numbers(job.book)
+        job.shared["pdf book"] = book_wide(job.book, job.design), lambda block: numbers[id(block)]
+    wide, block_number = job.shared["pdf book"]
     place = {} if unit is None else {"front": unit.front, "chapters": list(unit.chapters), "closing": unit.closing}
     return one_file_book("pdf/book.html", job.book, job.design, lambda path: path.resolve().as_uri(), lines=job.lines,
-                         block_number=lambda block: numbers[id(block)],
+                         wide=wide, block_number=block_number,
                          imprint=imprint(job.book.metadata, job.design, found.pages),
                          long_chapters=set(found.long_chapters), marks=dict(found.marks), loose=loose,
                          folios=dict(found.folios), start=start, **place)
