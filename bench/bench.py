@@ -34,6 +34,8 @@ TARGETS = {
     "cjkpress ÷ Typst": 3.0,
     "16× time ÷ (16 × 1× time)": 1.0,
     "16× peak memory (MB)": 450,
+    "16× set lines ÷ plain WeasyPrint, time": 1.25,
+    "16× set lines ÷ plain WeasyPrint, memory": 1.25,
     "16× rebuild after editing a paragraph (s)": 10,
     "seed rebuild after editing a paragraph (s)": 2.5,
     "cost per page, 40× ÷ 1× (Markdown)": 1.0,
@@ -46,6 +48,11 @@ TARGETS = {
 }
 MDBOOK_COPIES = 3  # of the seed's chapters, with code: about a hundred pages
 EDITED = "互联网是人类文明发展的重要成果"  # the paragraph an edit doubles this phrase in
+# WeasyPrint alone, writing the PDF of an HTML file: argv HTML, base URL, PDF.
+WEASYPRINT = [PYTHON, "-c", "import sys; from weasyprint import HTML; "
+              "HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])"]
+# The paragraphs of cjkpress's HTML as WeasyPrint sets text itself: broken and justified by it.
+UNSET = "<style>p.set { white-space: normal; text-align: justify; }</style>"
 
 
 def run(command: list[str]) -> tuple[float, float]:
@@ -81,9 +88,7 @@ def contestants(work: Path) -> dict[str, list[str]]:
     (work / "book.typ").write_text(typst_source(book, design), encoding="utf-8")
     commands = {
         "cjkpress": [CJKPRESS, "build", str(SEED), "--out", str(work / "cjkpress"), "--formats", "pdf,epub"],
-        "WeasyPrint floor": [PYTHON, "-c", "import sys; from weasyprint import HTML; "
-                             "HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])",
-                             str(work / "floor.html"), str(SEED), str(work / "floor.pdf")],
+        "WeasyPrint floor": WEASYPRINT + [str(work / "floor.html"), str(SEED), str(work / "floor.pdf")],
         "Typst": [PYTHON, "-c", "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], font_paths=[sys.argv[3]])",
                   str(work / "book.typ"), str(work / "typst.pdf"), FONTS],
     }
@@ -184,6 +189,48 @@ def scale(work: Path) -> dict:
     return results
 
 
+def unset(html: str) -> str:
+    """cjkpress's HTML with its paragraphs' text as it was before setting: each set line's element
+    dropped (its runs kept, less the spacing that justified them), for WeasyPrint to break and justify."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html)
+    for line in root.xpath("//p[contains(concat(' ', @class, ' '), ' set ')]/span[contains(@class, 'line')]"):
+        for run in line.iter():
+            run.attrib.pop("style", None)
+        line.drop_tag()
+    root.head.append(lxml.html.fragment_fromstring(UNSET))
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def set_lines_cost(work: Path) -> dict:
+    """What cjkpress's set lines cost WeasyPrint: its HTML of 16 × the seed, and the same with the
+    paragraphs unset (`unset`), each written to a PDF by WeasyPrint alone, alternating."""
+    sys.path.insert(0, str(ROOT))
+    from cjkpress.book import load
+    from cjkpress.typeset import set_paragraphs
+    from cjkpress.writers import Job
+    from cjkpress.writers.pdf import book_html
+
+    paper = work / "lines" / "seed-x16.txt"
+    paper.parent.mkdir()
+    paper.write_text(repeat_chapters((SEED / "source.txt").read_text(encoding="utf-8"), 16), encoding="utf-8")
+    book, design = load(paper)
+    html = book_html(Job(book, design, work, lines=set_paragraphs(book, design)))
+    versions = {"set lines": html, "plain WeasyPrint": unset(html)}
+    samples = {name: [] for name in versions}
+    for name, text in versions.items():
+        (work / "lines" / f"{name}.html").write_text(text, encoding="utf-8")
+    for _ in range(3):
+        for name in versions:
+            samples[name].append(run(WEASYPRINT + [str(work / "lines" / f"{name}.html"), str(SEED),
+                                                   str(work / "lines" / f"{name}.pdf")]))
+    results = {name: summary(s) for name, s in samples.items()}
+    for name in versions:
+        results[name]["pages"] = len(PdfReader(work / "lines" / f"{name}.pdf").pages)
+    return results
+
+
 def edited(source: Path, out: Path) -> dict:
     """A build of what `out` holds a build of, after one paragraph of `source` was edited: the
     formats make builds (both PDF editions, the cover spread, the EPUB)."""
@@ -239,14 +286,17 @@ def incremental(work: Path) -> dict:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cjkpress-bench-") as tmp:
         work = Path(tmp)
-        results = {"seed": side_by_side(work), "scale": scale(work), "markdown scale": markdown_scale(work),
-                   "incremental": incremental(work)}
+        results = {"seed": side_by_side(work), "set lines": set_lines_cost(work), "scale": scale(work),
+                   "markdown scale": markdown_scale(work), "incremental": incremental(work)}
     seed, growth, edits, big = results["seed"], results["scale"], results["incremental"], results["markdown scale"]
+    lines = results["set lines"]
     measured = {
         "cjkpress ÷ WeasyPrint floor": seed["cjkpress"]["median"] / seed["WeasyPrint floor"]["median"],
         "cjkpress ÷ Typst": seed["cjkpress"]["median"] / seed["Typst"]["median"],
         "16× time ÷ (16 × 1× time)": growth["16x"]["seconds"] / (16 * growth["1x"]["seconds"]),
         "16× peak memory (MB)": growth["16x"]["peak_mb"],
+        "16× set lines ÷ plain WeasyPrint, time": lines["set lines"]["median"] / lines["plain WeasyPrint"]["median"],
+        "16× set lines ÷ plain WeasyPrint, memory": lines["set lines"]["peak_mb"] / lines["plain WeasyPrint"]["peak_mb"],
         "16× rebuild after editing a paragraph (s)": growth["16x edited"]["seconds"],
         "seed rebuild after editing a paragraph (s)": edits["make_after_editing_a_paragraph"],
         "cost per page, 40× ÷ 1× (Markdown)": big["40x"]["ms_per_page"] / big["1x"]["ms_per_page"],
@@ -273,6 +323,9 @@ def table(results: dict) -> str:
             lines.append(f"  {name:18} {r['median']:6.2f} s  ({r['min']:.2f}–{r['max']:.2f})  {r['peak_mb']:6.0f} MB")
     lines.append("  sizes: " + ", ".join(f"{name} {kb} KB" for name, kb in seed["sizes_kb"].items()))
     lines.append("  pages: " + ", ".join(f"{name} {count}" for name, count in seed["pages"].items()))
+    lines.append("16 × the seed's HTML, WeasyPrint alone (3 alternating runs):")
+    for name, r in results["set lines"].items():
+        lines.append(f"  {name:18} {r['median']:6.2f} s  {r['peak_mb']:6.0f} MB  {r['pages']} pages")
     lines.append("Scale (copies of the seed's chapters):")
     for name, r in results["scale"].items():
         lines.append(f"  {name:4} {r['pages']:5} pages  {r['seconds']:6.2f} s  {r['peak_mb']:6.0f} MB" if "pages" in r
