@@ -1,9 +1,11 @@
 """The two PDF editions, read back as objects: a tagged screen PDF and a PDF/X print PDF."""
 
 import pdfplumber
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
+from cjkpress.writers.pdf.join import BFCHAR, cid_widths
 from conftest import PT_PER_MM, separation_lines
 
 
@@ -26,6 +28,13 @@ def structure(reader: PdfReader):
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
     return found
+
+
+def mcids_of(element) -> list[int]:
+    """The marked-content ids an element (pikepdf) holds itself."""
+    kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+    return [int(kid) for kid in kids if isinstance(kid, int)] + [
+        int(kid.MCID) for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/MCID" in kid]
 
 
 def mcids(element) -> list[int]:
@@ -167,3 +176,77 @@ def test_figures_are_tagged_with_their_alt_text(tmp_path):
     pdf = write(laid_out(folder, tmp_path), "pdf")
     figures = [element for tag, element, _ in structure(PdfReader(pdf)) if tag == "/Figure"]
     assert [str(f["/Alt"]) for f in figures] == ["图1 网民规模"]
+
+
+@pytest.fixture(scope="session", params=["screen", "print"])
+def joined(request, pdf_path, print_path):
+    """An edition as pikepdf reads it: joined from the units' PDFs (writers/pdf/join.py)."""
+    return pikepdf.open(pdf_path if request.param == "screen" else print_path)
+
+
+def test_each_face_is_embedded_once_for_the_whole_book(joined):
+    """Every page draws a face through one font dictionary, whose one font file holds its glyphs of
+    every chapter: each glyph the pages draw has a width and a Unicode value in it."""
+    by_name, drawn = {}, {}
+    for page in joined.pages:
+        for name, font in page.Resources.Font.items():
+            assert by_name.setdefault(str(font.BaseFont), font.objgen) == font.objgen
+        for operands, operator in pikepdf.parse_content_stream(page, "Tf Tj TJ"):
+            if operator == pikepdf.Operator("Tf"):
+                face = page.Resources.Font[operands[0]]
+            else:
+                for item in operands[0] if operator == pikepdf.Operator("TJ") else operands:
+                    if isinstance(item, pikepdf.String):
+                        codes = bytes(item)
+                        drawn.setdefault(face.objgen, set()).update(
+                            int.from_bytes(codes[i:i + 2], "big") for i in range(0, len(codes), 2))
+    files = {font.DescendantFonts[0].FontDescriptor.get("/FontFile3", font.DescendantFonts[0].FontDescriptor.get(
+        "/FontFile2")).objgen for font in (joined.get_object(objgen) for objgen in by_name.values())}
+    assert len(by_name) >= 2 and len(files) == len(by_name)
+    for objgen, cids in drawn.items():
+        font = joined.get_object(objgen)
+        widths = cid_widths(font.DescendantFonts[0].W)
+        mapped = {int(glyph, 16) for glyph, _ in BFCHAR.findall(font.ToUnicode.read_bytes())}
+        assert cids <= set(widths) and cids <= mapped, str(font.BaseFont)
+
+
+def test_the_structure_tree_is_one_for_the_whole_book(pdf_path, marked_text):
+    """One Document holds every chapter's elements; the parent tree maps each page's marked content
+    (numbered by the page's place in the book) and each link to the element that holds it."""
+    pdf = pikepdf.open(pdf_path)
+    root = pdf.Root.StructTreeRoot
+    (document,) = root.K
+    assert document.S == "/Document" and all(element.P.objgen == document.objgen for element in document.K)
+    nums = root.ParentTree.Nums
+    tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    by_mcid, _ = marked_text
+    for index, page in enumerate(pdf.pages):
+        assert page.obj.StructParents == index
+        for (where, mcid) in by_mcid:
+            if where == index:
+                element = tree[index][mcid]
+                assert element.Pg.objgen == page.obj.objgen and mcid in mcids_of(element)
+    links = [annotation for page in pdf.pages for annotation in page.obj.get("/Annots", [])]
+    assert links and sorted(int(a.StructParent) for a in links) == list(range(len(pdf.pages), len(pdf.pages) +
+                                                                              len(links)))
+    for annotation in links:
+        element = tree[int(annotation.StructParent)]
+        assert any(kid.get("/Obj") is not None and kid.Obj.objgen == annotation.objgen for kid in element.K)
+
+
+def test_links_between_chapters_lead_to_their_pages(joined, book):
+    """Each internal link names a destination of the book's one name tree; the 目录's lead from the
+    front matter to the chapters' headings, a unit of their own."""
+    pdf = joined
+    names = pdf.Root.Names.Dests.Names
+    dests = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+    page_of = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    assert list(dests) == sorted(dests)
+    across = set()
+    for index, page in enumerate(pdf.pages):
+        for annotation in page.obj.get("/Annots", []):
+            if "/Dest" in annotation:
+                target = page_of[dests[str(annotation.Dest)][0].objgen]
+                if target > index:
+                    across.add(str(annotation.Dest))
+    assert {chapter.id for chapter in book.chapters} <= across

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import pydyf
+from pikepdf import String
 from weasyprint import Document
 
 from ...design import grid
@@ -21,14 +21,17 @@ from ...output import atomic
 from ..pagemap import PageMap, record
 from .cover import render_cover
 from .foot import accepted_pages, short_pages
-from .labels import folios, labelled
+from . import engine
+from .join import Book, join
+from .labels import folios, label_numbers
 from .pages import page_starts
-from .press import add_slug_and_marks, book_block, press_pdf
+from .press import add_slug_and_marks, block_start, book_block, press_pdf
 from .units import Counts, book_html, lay_out, render, whole_book
 
 # The screen edition's document-information key naming the body pages where the build left a line alone:
 # the preflight's to read (preflight.ACCEPTED_KEY).
 ACCEPTED_KEY = "CjkpressAcceptedLoneLines"
+SCALE = 0.75  # PDF points a CSS pixel: WeasyPrint's at zoom 1
 logger = logging.getLogger(__name__)
 
 
@@ -43,6 +46,7 @@ class Layout:
     accepted: tuple[int, ...] = ()  # body folios of the pages where a line was left alone (foot.py)
     longer: frozenset = frozenset()  # the paragraphs set a line longer to fill their pages (foot.py)
     loose: frozenset = frozenset()  # the paragraphs allowed to leave a line alone
+    units: tuple[int, ...] = ()  # the pages of each unit (units.py), whose PDFs the editions join
 
     @cached_property
     def pdf(self) -> bytes:
@@ -50,26 +54,36 @@ class Layout:
         layout's pages less those left blank so that a chapter opens on a recto (另面起, not 另页起)."""
         pages = [(page, folio) for page, folio in zip(self.document.pages, folios(self.document)) if on_screen(page)]
         screen = self.document.copy([page for page, _ in pages])
-        label = labelled([folio for _, folio in pages])
-
-        def finish(document: Document, pdf) -> None:
-            label(document, pdf)
-            if self.accepted:  # for the preflight: 孤行 the build accepted rather than a short page
-                pdf.info[ACCEPTED_KEY] = pydyf.String(" ".join(map(str, self.accepted)))
-
-        return screen.write_pdf(pdf_variant="pdf/ua-1", finisher=finish)
+        anchors = frozenset(anchor for page in self.document.pages for anchor in page.anchors)
+        faces = {}
+        with engine.parts(faces, anchors):
+            parts = [self.document.copy(kept).write_pdf(pdf_variant="pdf/ua-1")
+                     for kept in self.by_unit(lambda _, page: on_screen(page)) if kept]
+        info = {"/" + ACCEPTED_KEY: String(" ".join(map(str, self.accepted)))} if self.accepted else {}
+        # for the preflight: 孤行 the build accepted rather than a short page
+        return join(parts, faces, Book(screen.make_bookmark_tree(SCALE, transform_pages=True),
+                                       label_numbers([folio for _, folio in pages]), info))
 
     def print_pdf(self) -> bytes:
         """The print edition: the book block (title page on, in whole signatures: `press`), the same
         pages with bleed, crop marks in a slug and CMYK inks (PDF/X-4)."""
         pages, numbers = book_block(self.document, self.signature)
-        label = labelled(numbers)
+        first = block_start(self.document)
+        units = self.by_unit(lambda index, page: index >= first)
+        units[-1] += pages[len(self.document.pages) - first:]  # the padding to whole signatures
+        faces, name = {}, self.identifier + "#print"
+        with engine.parts(faces, frozenset(anchor for page in pages for anchor in page.anchors)):
+            parts = [press_pdf(self.document, kept, STYLES, name, lambda _, pdf: add_slug_and_marks(pdf))
+                     for kept in units if kept]
+        whole = self.document.copy(pages)
+        return join(parts, faces, Book(whole.make_bookmark_tree(SCALE, transform_pages=True),
+                                       label_numbers(numbers), {}))
 
-        def finish(document: Document, pdf) -> None:
-            label(document, pdf)
-            add_slug_and_marks(pdf)
-
-        return press_pdf(self.document, pages, STYLES, self.identifier + "#print", finish)
+    def by_unit(self, keep) -> list[list]:
+        """The layout's pages that `keep(index, page)` keeps, in a list for each unit."""
+        ends = [sum(self.units[:n + 1]) for n in range(len(self.units))]
+        return [[page for index, page in enumerate(self.document.pages[end - size:end], end - size) if keep(index, page)]
+                for end, size in zip(ends, self.units)]
 
 
 def on_screen(page) -> bool:
@@ -113,7 +127,7 @@ def layout(job: Job, by_units: bool = True) -> Layout:
                         "there could be set a line longer", job.book.slug, "s" * (len(accepted) > 1),
                         ", ".join(map(str, accepted)))
         job.shared["pdf"] = Layout(document, job.book.metadata.identifier, job.design.signature, made.counts,
-                                    tuple(accepted), made.longer, made.loose)
+                                    tuple(accepted), made.longer, made.loose, made.units)
     return job.shared["pdf"]
 
 

@@ -51,7 +51,15 @@
    it added to the document's own (a sheet that adds layers or counter
    styles, which later sheets read, is parsed each time).
 
-These patch eleven names of WeasyPrint's drawing, tagging, font and metadata
+10. A book's PDF is joined from its units' (join.py), and each face is
+   embedded once, subset to the glyphs of the whole book. Within
+   `parts(faces, anchors)`, a document's faces are not subset: each is
+   recorded in `faces` (its font data, the glyphs drawn) and embedded as
+   an empty font file of its kind, which the join fills; and a link to an
+   anchor of another unit (one of `anchors`) is kept, not dropped as a
+   link to nowhere: the join's named destinations hold every unit's.
+
+These patch twelve names of WeasyPrint's drawing, tagging, font and metadata
 code, so the module refuses any other WeasyPrint version.
 """
 
@@ -60,6 +68,8 @@ import io
 import logging
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pydyf
 import uharfbuzz as hb
@@ -96,6 +106,8 @@ _set_color = pdf_stream.Stream.set_color
 _inks = None  # within inks(): sRGB colour → the device-CMYK colour drawn instead
 _furniture: set[int] = set()  # the text boxes in the margins of the page being drawn
 _name: str | None = None  # what the PDF being written is called, for its XMP ids
+_faces: dict | None = None  # within parts(): font hash → Face, the faces a part draws
+_anchors: frozenset = frozenset()  # within parts(): the anchors of the other units
 
 
 def classes(box) -> list[str]:
@@ -225,21 +237,108 @@ def counting_pages(report):
 CFF_HEADER = b"\x01\x00\x04"  # a bare CFF's header: version 1.0, header size 4
 
 
+@dataclass
+class Face:
+    """A face as a part draws it (10.): its font data, and the glyphs drawn (and whether any is missing)."""
+
+    data: bytes
+    index: int
+    hinting: bool
+    empty: bytes  # what a part embeds for it
+    glyphs: set = field(default_factory=set)
+    missing: bool = False
+
+
 def clean(self, to_unicode, hinting):
-    """WeasyPrint's subset, then a CID-keyed CFF face's glyphs alone, as a bare CFF (7.)."""
+    """WeasyPrint's subset, then a CID-keyed CFF face's glyphs alone, as a bare CFF (7.); within
+    parts(), the face recorded and left empty (10.)."""
+    if _faces is not None and to_unicode:
+        if (face := _faces.get(self.hash)) is None:
+            face = _faces[self.hash] = Face(self.file_content, self.index, hinting,
+                                            empty_font(self.file_content, self.index))
+        face.glyphs |= set(to_unicode)
+        face.missing |= bool(self.missing)
+        self.file_content = face.empty
+        return
     _clean(self, to_unicode, hinting)
-    if to_unicode and not self.missing and self.file_content[:4] == b"OTTO" and cid_keyed(self.file_content):
-        subset = hb.SubsetInput()
-        for glyph in {0, *to_unicode}:
-            subset.glyph_set.add(glyph)
-        subset.flags = hb.SubsetFlags.DESUBROUTINIZE
-        compact = hb.subset(hb.Face(hb.Blob(self.file_content)), subset)
-        self.file_content = bytes(compact.reference_table("CFF ").data)
+    if to_unicode and not self.missing and cid_keyed(self.file_content):
+        self.file_content = compact_cff(self.file_content, 0, to_unicode, hinting)
 
 
-def cid_keyed(font: bytes) -> bool:
-    """Whether an OpenType CFF font is CID-keyed (its top dict has a ROS)."""
-    return hasattr(TTFont(io.BytesIO(font), lazy=True)["CFF "].cff.topDictIndex[0], "ROS")
+def compact_cff(font: bytes, index: int, glyphs, hinting: bool) -> bytes:
+    """A CID-keyed CFF face's `glyphs` alone, as a bare CFF (7.)."""
+    subset = hb.SubsetInput()
+    for glyph in {0, *glyphs}:
+        subset.glyph_set.add(glyph)
+    subset.flags = (hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_LAYOUT_CLOSURE  # the glyphs drawn, no more
+                    | hb.SubsetFlags.NO_HINTING * (not hinting))
+    compact = hb.subset(hb.Face(hb.Blob(font), index), subset)
+    return bytes(compact.reference_table("CFF ").data)
+
+
+def empty_font(font: bytes, index: int) -> bytes:
+    """What a part embeds for a face (10.): the first bytes by which WeasyPrint tells the kind of
+    font it would embed (of a collection's face, an OpenType font), which choose its font file's key
+    and subtype."""
+    if cid_keyed(font, index):
+        return CFF_HEADER
+    return b"OTTO" if sfnt(font, index).sfntVersion == "OTTO" else b"\x00\x01\x00\x00"
+
+
+DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+
+
+def subset_face(face: Face) -> bytes:
+    """A face's glyphs of every part, as clean() embeds them for one document: a CID-keyed CFF compact,
+    any other face as WeasyPrint's HarfBuzz subset (glyph ids kept, then the empty glyphs after the
+    last one used dropped)."""
+    if not face.missing and cid_keyed(face.data, face.index):
+        return compact_cff(face.data, face.index, face.glyphs, face.hinting)
+    flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
+    if face.missing:
+        flags |= hb.SubsetFlags.NOTDEF_OUTLINE
+    subset = hb.SubsetInput()
+    subset.glyph_set.update(face.glyphs)
+    for tag in DROPPED_TABLES:
+        subset.drop_table_tag_set.add(int.from_bytes(tag, "big"))
+    subset.flags = flags | hb.SubsetFlags.RETAIN_GIDS
+    kept = hb.subset(hb.Face(hb.Blob(face.data), face.index), subset)
+    subset.glyph_set.update(range(max(face.glyphs) + 1))
+    subset.flags = flags | hb.SubsetFlags.NO_HINTING * (not face.hinting)
+    return hb.subset(kept, subset).blob.data
+
+
+@contextmanager
+def parts(faces: dict, others: frozenset):
+    """Within this block, PDFs are written as parts of a book joined later (10.): their faces recorded in
+    `faces`, their links to the anchors `others` of the rest of the book kept."""
+    global _faces, _anchors
+    _faces, _anchors = faces, others
+    try:
+        yield
+    finally:
+        _faces, _anchors = None, frozenset()
+
+
+def resolve_links(pages):
+    """WeasyPrint's links and anchors of each page; within parts(), a link to another unit's anchor kept."""
+    if not _anchors:
+        yield from _resolve_links(pages)
+        return
+    for page, (links, found) in zip(pages, _resolve_links([SimpleNamespace(anchors=page.anchors, links=[
+            link for link in page.links if link[0] != "internal" or link[1] not in _anchors]) for page in pages])):
+        yield links + [link for link in page.links if link[0] == "internal" and link[1] in _anchors], found
+
+
+def sfnt(font: bytes, index: int = 0) -> TTFont:
+    """A font's face `index` (of a collection, or the font itself), its tables read when asked for."""
+    return TTFont(io.BytesIO(font), lazy=True, fontNumber=index if font[:4] == b"ttcf" else -1)
+
+
+def cid_keyed(font: bytes, index: int = 0) -> bool:
+    """Whether a face is a CID-keyed CFF (its CFF's top dict has a ROS)."""
+    face = sfnt(font, index)
+    return face.sfntVersion == "OTTO" and hasattr(face["CFF "].cff.topDictIndex[0], "ROS")
 
 
 def font_type(self) -> str:
@@ -322,6 +421,8 @@ pdf_fonts.Font.type = property(font_type)
 _build_fonts_dictionary = weasyprint.pdf.build_fonts_dictionary
 weasyprint.pdf.build_fonts_dictionary = build_fonts_dictionary
 pdf_stream.Stream.set_color = set_color
+_resolve_links = weasyprint.pdf.resolve_links
+weasyprint.pdf.resolve_links = resolve_links
 draw_text.int = Thousandths
 _CSS = weasyprint.css.CSS
 weasyprint.css.CSS = stylesheet

@@ -8,7 +8,7 @@ pages out (the screen edition its blank pages, the print edition the cover)
 labels the pages it keeps with the folios they have in the whole layout.
 """
 
-import pydyf
+from pikepdf import Dictionary, Name, String
 from weasyprint import Document
 
 TITLE_PAGE = "title"  # the @page name of the title page: the front matter's folios count from it
@@ -29,20 +29,16 @@ def folios(document: Document) -> list[Folio]:
             for i in range(len(names))]
 
 
-def labelled(kept: list[Folio]):
-    """A write_pdf finisher: page labels for the pages an edition keeps, whose folios are `kept`."""
-
-    def label(document: Document, pdf: pydyf.PDF) -> None:
-        numbers = pydyf.Array()
-        for index, (style, value) in enumerate(kept):
-            before = kept[index - 1] if index else None
-            if style == "P":
-                numbers.extend([index, pydyf.Dictionary({"P": pydyf.String(value)})])
-            elif not (before and before[0] == style and before[1] == value - 1):  # a new run of numbers
-                entry = pydyf.Dictionary({"S": "/" + style})
-                if value != 1:
-                    entry["St"] = value
-                numbers.extend([index, entry])
-        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
-
-    return label
+def label_numbers(kept: list[Folio]) -> list:
+    """The /PageLabels number tree's Nums for the pages an edition keeps, whose folios are `kept`."""
+    numbers = []
+    for index, (style, value) in enumerate(kept):
+        before = kept[index - 1] if index else None
+        if style == "P":
+            numbers += [index, Dictionary(P=String(value))]
+        elif not (before and before[0] == style and before[1] == value - 1):  # a new run of numbers
+            entry = Dictionary(S=Name("/" + style))
+            if value != 1:
+                entry.St = value
+            numbers += [index, entry]
+    return numbers

@@ -97,12 +97,17 @@ def press_pdf(document: Document, pages: list, styles: Path, name: str, finisher
         return press.write_pdf(pdf_variant="pdf/x-4", finisher=finisher)
 
 
+def block_start(document: Document) -> int:
+    """The index of the book block's first page: the title page (the cover is printed apart)."""
+    names = [page._page_box.page_type.name for page in document.pages]
+    return names.index(TITLE_PAGE) if TITLE_PAGE in names else 0
+
+
 def book_block(document: Document, signature: int) -> tuple[list, list[Folio]]:
     """The pages printed in signatures, and their folios: from the title page on, padded with blank
     pages (the layout's own blank page, numbered on) to a whole number of signatures."""
     pages, numbers = document.pages, folios(document)
-    names = [page._page_box.page_type.name for page in pages]
-    first = names.index(TITLE_PAGE) if TITLE_PAGE in names else 0
+    first = block_start(document)
     block, numbers = pages[first:], numbers[first:]
     blank = next((page for page in pages if page._page_box.page_type.blank), None)
     if blank is None:  # a layout without one needs none: every chapter ended on a verso

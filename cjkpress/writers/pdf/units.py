@@ -103,6 +103,7 @@ class Assembled:
     counts: Counts
     longer: frozenset
     loose: frozenset
+    units: tuple[int, ...]  # the pages of each unit, in order
 
 
 def units(chapters: list[Chapter]) -> list[Unit]:
@@ -280,7 +281,8 @@ def lay_out(job: Job) -> Assembled:
     job.kept.update(kept)
     with atomic(record) as tmp:
         tmp.write_text(json.dumps({"pages": whole.pages, "units": decisions}, sort_keys=True), encoding="utf-8")
-    return Assembled(document, whole, frozenset(longer), frozenset(loose))
+    return Assembled(document, whole, frozenset(longer), frozenset(loose),
+                     tuple(len(unit.pages) for unit in [laid, *body]))
 
 
 def whole_book(job: Job) -> Assembled:
@@ -288,4 +290,4 @@ def whole_book(job: Job) -> Assembled:
     (tested)."""
     document, rendered = settle(job, lambda found, loose: book_html(job, found, loose), counts, Counts(), set(),
                                 set(), lambda page, attempt: None)
-    return Assembled(document, *rendered)
+    return Assembled(document, *rendered, (len(document.pages),))
