@@ -53,16 +53,10 @@ class Layout:
         """The screen edition: tagged for assistive technology (PDF/UA-1), read page after page: the
         layout's pages less those left blank so that a chapter opens on a recto (另面起, not 另页起)."""
         pages = [(page, folio) for page, folio in zip(self.document.pages, folios(self.document)) if on_screen(page)]
-        screen = self.document.copy([page for page, _ in pages])
-        anchors = frozenset(anchor for page in self.document.pages for anchor in page.anchors)
-        faces = {}
-        with engine.parts(faces, anchors):
-            parts = [self.document.copy(kept).write_pdf(pdf_variant="pdf/ua-1")
-                     for kept in self.by_unit(lambda _, page: on_screen(page)) if kept]
-        info = {"/" + ACCEPTED_KEY: String(" ".join(map(str, self.accepted)))} if self.accepted else {}
         # for the preflight: 孤行 the build accepted rather than a short page
-        return join(parts, faces, Book(screen.make_bookmark_tree(SCALE, transform_pages=True),
-                                       label_numbers([folio for _, folio in pages]), info))
+        info = {"/" + ACCEPTED_KEY: String(" ".join(map(str, self.accepted)))} if self.accepted else {}
+        return self.joined(self.by_unit(lambda _, page: on_screen(page)), [folio for _, folio in pages], info,
+                           lambda kept: self.document.copy(kept).write_pdf(pdf_variant="pdf/ua-1"))
 
     def print_pdf(self) -> bytes:
         """The print edition: the book block (title page on, in whole signatures: `press`), the same
@@ -71,13 +65,20 @@ class Layout:
         first = block_start(self.document)
         units = self.by_unit(lambda index, page: index >= first)
         units[-1] += pages[len(self.document.pages) - first:]  # the padding to whole signatures
-        faces, name = {}, self.identifier + "#print"
+        name = self.identifier + "#print"
+        return self.joined(units, numbers, {}, lambda kept: press_pdf(
+            self.document, kept, STYLES, name, lambda _, pdf: add_slug_and_marks(pdf)))
+
+    def joined(self, units: list[list], numbers: list, info: dict, write) -> bytes:
+        """An edition of the pages `units` (a list for each unit), whose folios are `numbers`: each
+        unit's PDF `write(pages)` as a part of the book (engine.parts), the parts joined (join.py)
+        with the book's outline, page labels and document info `info`."""
+        pages = [page for kept in units for page in kept]
+        faces = {}
         with engine.parts(faces, frozenset(anchor for page in pages for anchor in page.anchors)):
-            parts = [press_pdf(self.document, kept, STYLES, name, lambda _, pdf: add_slug_and_marks(pdf))
-                     for kept in units if kept]
-        whole = self.document.copy(pages)
-        return join(parts, faces, Book(whole.make_bookmark_tree(SCALE, transform_pages=True),
-                                       label_numbers(numbers), {}))
+            parts = [write(kept) for kept in units if kept]
+        outline = self.document.copy(pages).make_bookmark_tree(SCALE, transform_pages=True)
+        return join(parts, faces, Book(outline, label_numbers(numbers), info))
 
     def by_unit(self, keep) -> list[list]:
         """The layout's pages that `keep(index, page)` keeps, in a list for each unit."""

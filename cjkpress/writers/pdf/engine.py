@@ -291,8 +291,8 @@ DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB",
 def subset_face(face: Face) -> bytes:
     """A face's glyphs of every part, as clean() embeds them for one document: a CID-keyed CFF compact,
     any other face as WeasyPrint's HarfBuzz subset (glyph ids kept, then the empty glyphs after the
-    last one used dropped)."""
-    if not face.missing and cid_keyed(face.data, face.index):
+    last one used dropped). Its kind is the one its parts embedded empty (`empty_font`)."""
+    if face.empty == CFF_HEADER:
         return compact_cff(face.data, face.index, face.glyphs, face.hinting)
     flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
     if face.missing:

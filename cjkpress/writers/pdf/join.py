@@ -168,20 +168,21 @@ def share_profiles(out: pikepdf.Pdf) -> None:
 def embed_faces(out: pikepdf.Pdf, subsets: dict[str, bytes]) -> None:
     """Each face once: its font dictionaries (one per unit) made one, with the widths and Unicode of
     every unit's, its font file `subsets` of the face's hash: the glyphs of them all."""
-    found: dict[str, list] = {}
+    found: dict[str, dict] = {}  # name → the font dictionaries by object, in the order the pages use them
+    resources = {}  # the font resources of the pages, each once
     for page in out.pages:
-        for name, font in page.Resources.get("/Font", Dictionary()).items():
-            same = found.setdefault(name, [])
-            if not any(font.objgen == seen.objgen for seen in same):
-                same.append(font)
+        fonts = page.Resources.get("/Font", Dictionary())
+        resources.setdefault(fonts.objgen if fonts.is_indirect else id(fonts), fonts)
+        for name, font in fonts.items():
+            found.setdefault(name, {}).setdefault(font.objgen, font)
     for name, fonts in found.items():
-        font = fonts[0]
         if name[1:] in subsets:
-            merge_face(out, fonts, subsets[name[1:]])
-        for page in out.pages:
-            resources = page.Resources.get("/Font")
-            if resources is not None and name in resources and resources[name].objgen != font.objgen:
-                resources[name] = font
+            merge_face(out, list(fonts.values()), subsets[name[1:]])
+    for fonts in resources.values():
+        for name in fonts.keys():
+            first = next(iter(found[name].values()))
+            if fonts[name].objgen != first.objgen:
+                fonts[name] = first
 
 
 def merge_face(out: pikepdf.Pdf, fonts: list, data: bytes) -> None:
