@@ -5,9 +5,11 @@ then only the embedded font: a subset that lacks a character used in the book
 makes that character vanish, so subsets are made from the exact text written.
 """
 
+import os
 import subprocess
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import uharfbuzz as hb
 
@@ -145,4 +147,25 @@ def face_for(text: str, face: Face, fallbacks: tuple[Face | None, ...]) -> Face 
     for candidate in (face, *fallbacks):
         if candidate and all(ord(char) in code_points(candidate) for char in text):
             return candidate
+    return None
+
+
+@cache
+def installed_files() -> tuple[str, ...]:
+    """Every font file fontconfig knows."""
+    try:
+        listed = subprocess.run(["fc-list", "-f", "%{file}\n"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return ()
+    return tuple(sorted(set(filter(None, listed.split("\n")))))
+
+
+def installed_file(data: bytes) -> str | None:
+    """The installed font file whose bytes are `data` (a face WeasyPrint drew from), if one is."""
+    for path in installed_files():
+        try:
+            if os.stat(path).st_size == len(data) and Path(path).read_bytes() == data:
+                return path
+        except OSError:
+            continue
     return None

@@ -36,10 +36,11 @@ def separation_lines(reader, page) -> list[tuple[str, float, list[float], list[f
     return marks
 
 
-def laid_out(path: Path, out: Path) -> Job:
-    """The book at `path` read, set and laid out, with its page map: what the pipeline has before it writes."""
+def laid_out(path: Path, out: Path, boxes: bool = False) -> Job:
+    """The book at `path` read, set and laid out, with its page map: what the pipeline has before it writes
+    (with its units' boxes, as cjkpress serve keeps them, when `boxes`)."""
     book, design = load(path)
-    job = Job(book, design, out)
+    job = Job(book, design, out, boxes=boxes)
     job.lines = set_paragraphs(book, design)
     job.page_map = writer("pdf").page_map(job)
     return job

@@ -221,10 +221,10 @@ def test_a_page_is_known_again_by_its_boxes_and_a_new_image_makes_it_new(tmp_pat
 
     folder = figure_book(tmp_path / "book")
     images = Images()
-    first = images.draw(laid_out(folder, tmp_path / "a").shared["pdf"].document)
-    assert images.draw(laid_out(folder, tmp_path / "b").shared["pdf"].document) == first
+    first = images.draw(laid_out(folder, tmp_path / "a", boxes=True).shared["pdf"].document)
+    assert images.draw(laid_out(folder, tmp_path / "b", boxes=True).shared["pdf"].document) == first
     Image.new("RGB", (40, 30), "blue").save(folder / "images" / "chart.png")
-    again = images.draw(laid_out(folder, tmp_path / "c").shared["pdf"].document)
+    again = images.draw(laid_out(folder, tmp_path / "c", boxes=True).shared["pdf"].document)
     changed = [i for i, (a, b) in enumerate(zip(first, again)) if a != b]
     assert len(changed) == 1 and "图表之后的段落" in again[changed[0]].text
     assert images.png[again[changed[0]].key] != images.png[first[changed[0]].key]

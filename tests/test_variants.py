@@ -155,7 +155,7 @@ def test_three_times_the_seed_builds(tmp_path):
     job = laid_out(path, tmp_path)
     assert len(job.book.chapters) == 20 and len(job.book.paragraphs()) == 74 + 2 * 69
     out = write(job, "pdf")
-    assert len(layout(job).document.pages) > 60
+    assert len(layout(job).pages) > 60
     report = check(out)
     assert report.ok, report.format()
 

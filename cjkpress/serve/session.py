@@ -81,7 +81,7 @@ class Session:
                 quick = Job(book, design, self.out)
                 quick.lines = set_paragraphs(book, design)
                 self.show(sketch(quick, self.last), started, building=True)
-            job = build_job(Job(book, design, self.out, kept=self.kept), self.formats)
+            job = build_job(Job(book, design, self.out, kept=self.kept, boxes=True), self.formats)
         except Exception as err:  # noqa: BLE001 - the preview outlives any one build
             if isinstance(err, InputError):
                 message = str(err)

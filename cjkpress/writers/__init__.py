@@ -46,6 +46,7 @@ class Job:
     shared: dict = field(default_factory=dict)
     # What a process keeps from one build of the book to the next (cjkpress serve): the PDF's laid-out units.
     kept: dict = field(default_factory=dict)
+    boxes: bool = False  # keep the laid-out units' boxes: cjkpress serve's preview draws them
 
 
 class Writer(ABC):

@@ -10,22 +10,21 @@ import logging
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from types import SimpleNamespace
 
 from pikepdf import String
 from weasyprint import Document
 
 from ...design import grid
 from .. import LINES, Job, Writer
-from ..markup import STYLES
 from ...output import atomic
 from ..pagemap import PageMap, record
-from .cover import render_cover
-from .foot import accepted_pages, short_pages
-from . import engine
+from .drawn import Drawn, book_faces
+from .foot import Short, accepted_pages
 from .join import Book, join
 from .labels import folios, label_numbers
-from .pages import page_starts
-from .press import add_slug_and_marks, block_start, book_block, press_pdf
+from .pages import Page, page_starts
+from .press import book_block
 from .units import Counts, book_html, lay_out, render, whole_book
 
 # The screen edition's document-information key naming the body pages where the build left a line alone:
@@ -37,59 +36,64 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Layout:
-    """The typeset book: WeasyPrint's pages, which both editions draw."""
+    """The typeset book: its units drawn (drawn.py), which both editions join."""
 
-    document: Document
+    units: list[Drawn]
     identifier: str
     signature: int  # pages: the print edition's book block is a multiple of it
     counts: Counts  # what its pages print of the layout itself
     accepted: tuple[int, ...] = ()  # body folios of the pages where a line was left alone (foot.py)
     longer: frozenset = frozenset()  # the paragraphs set a line longer to fill their pages (foot.py)
     loose: frozenset = frozenset()  # the paragraphs allowed to leave a line alone
-    units: tuple[int, ...] = ()  # the pages of each unit (units.py), whose PDFs the editions join
+
+    @cached_property
+    def pages(self) -> list[Page]:
+        """Every page of the layout, as the book reads it once drawn (pages.Page)."""
+        return [page for unit in self.units for page in unit.pages]
+
+    @property
+    def document(self) -> Document:
+        """The layout's pages as one WeasyPrint document: only when the job kept the units' boxes."""
+        if any(unit.boxes is None for unit in self.units):
+            raise ValueError("the units' boxes were not kept (Job.boxes)")
+        document, _ = self.units[0].boxes
+        return document.copy([page for unit in self.units for page in unit.boxes[1]])
+
+    def short_pages(self) -> list[Short]:
+        """The pages (in the layout) that end short, though their chapter goes on overleaf."""
+        found, before = [], 0
+        for unit in self.units:
+            found += [Short(before + short.page, short.lines) for short in unit.short]
+            before += len(unit.pages)
+        return found
 
     @cached_property
     def pdf(self) -> bytes:
         """The screen edition: tagged for assistive technology (PDF/UA-1), read page after page: the
         layout's pages less those left blank so that a chapter opens on a recto (另面起, not 另页起)."""
-        pages = [(page, folio) for page, folio in zip(self.document.pages, folios(self.document)) if on_screen(page)]
+        numbers = [folio for page, folio in zip(self.pages, folios([page.name for page in self.pages]))
+                   if page.name is not None]
         # for the preflight: 孤行 the build accepted rather than a short page
         info = {"/" + ACCEPTED_KEY: String(" ".join(map(str, self.accepted)))} if self.accepted else {}
-        return self.joined(self.by_unit(lambda _, page: on_screen(page)), [folio for _, folio in pages], info,
-                           lambda kept: self.document.copy(kept).write_pdf(pdf_variant="pdf/ua-1"))
+        return self.joined("screen", numbers, info)
 
     def print_pdf(self) -> bytes:
         """The print edition: the book block (title page on, in whole signatures: `press`), the same
         pages with bleed, crop marks in a slug and CMYK inks (PDF/X-4)."""
-        pages, numbers = book_block(self.document, self.signature)
-        first = block_start(self.document)
-        units = self.by_unit(lambda index, page: index >= first)
-        units[-1] += pages[len(self.document.pages) - first:]  # the padding to whole signatures
-        name = self.identifier + "#print"
-        return self.joined(units, numbers, {}, lambda kept: press_pdf(
-            self.document, kept, STYLES, name, lambda _, pdf: add_slug_and_marks(pdf)))
+        block = book_block([page.name for page in self.pages], self.signature)
+        # The padding: the front matter's blank page drawn apart when it is before the book block.
+        blank = self.units[0].spare if self.units[0].spare is not None else (block.blank or 0) - block.first
+        return self.joined("print", block.numbers, {}, block.padding, blank)
 
-    def joined(self, units: list[list], numbers: list, info: dict, write) -> bytes:
-        """An edition of the pages `units` (a list for each unit), whose folios are `numbers`: each
-        unit's PDF `write(pages)` as a part of the book (engine.parts), the parts joined (join.py)
-        with the book's outline, page labels and document info `info`."""
-        pages = [page for kept in units for page in kept]
-        faces = {}
-        with engine.parts(faces, frozenset(anchor for page in pages for anchor in page.anchors)):
-            parts = [write(kept) for kept in units if kept]
-        outline = self.document.copy(pages).make_bookmark_tree(SCALE, transform_pages=True)
-        return join(parts, faces, Book(outline, label_numbers(numbers), info))
-
-    def by_unit(self, keep) -> list[list]:
-        """The layout's pages that `keep(index, page)` keeps, in a list for each unit."""
-        ends = [sum(self.units[:n + 1]) for n in range(len(self.units))]
-        return [[page for index, page in enumerate(self.document.pages[end - size:end], end - size) if keep(index, page)]
-                for end, size in zip(ends, self.units)]
-
-
-def on_screen(page) -> bool:
-    """Whether the screen edition prints a page of the layout: not one left blank for a recto."""
-    return not page._page_box.page_type.blank
+    def joined(self, edition: str, numbers: list, info: dict, padding: int = 0, blank=None) -> bytes:
+        """An edition (drawn.EDITIONS) of the layout, whose folios are `numbers`: its units' parts joined
+        (join.py) with the book's outline, page labels and document info `info`, and `padding` copies of
+        the page `blank` (an index in the edition, or a one-page PDF)."""
+        kept = [unit.printed_pages() if edition == "print" else unit.screen_pages() for unit in self.units]
+        pages = [page for unit in kept for page in unit]
+        outline = Document.make_bookmark_tree(SimpleNamespace(pages=pages), SCALE, transform_pages=True)
+        parts = [unit.parts[edition] for unit, its in zip(self.units, kept) if its]
+        return join(parts, book_faces(self.units, edition), Book(outline, label_numbers(numbers), info, padding, blank))
 
 
 def sketch(job: Job, last: Layout) -> Document:
@@ -117,18 +121,19 @@ def layout(job: Job, by_units: bool = True) -> Layout:
     """
     if "pdf" not in job.shared:
         made = lay_out(job) if by_units else whole_book(job)
-        document = made.document
-        for page in short_pages(document, grid(job.design).line_pitch):
+        laid = Layout(made.units, job.book.metadata.identifier, job.design.signature, made.counts, (),
+                      made.longer, made.loose)
+        for page in laid.short_pages():
             logger.warning("%s.pdf: page %d ends %d line%s short of the foot: no paragraph ending on it can be "
                            "set a line longer, nor can the next page's first leave a line at its foot",
                            job.book.slug, page.page + 1, page.lines, "s" * (page.lines > 1))
-        accepted = accepted_pages(document, job.book, made.loose)
+        accepted = accepted_pages(laid.pages, job.book, made.loose)
         if accepted:
             logger.info("%s.pdf: a line left alone (孤行) rather than a page short, on page%s %s: no paragraph "
                         "there could be set a line longer", job.book.slug, "s" * (len(accepted) > 1),
                         ", ".join(map(str, accepted)))
-        job.shared["pdf"] = Layout(document, job.book.metadata.identifier, job.design.signature, made.counts,
-                                    tuple(accepted), made.longer, made.loose, made.units)
+        laid.accepted = tuple(accepted)
+        job.shared["pdf"] = laid
     return job.shared["pdf"]
 
 
@@ -138,7 +143,7 @@ class Edition(Writer):
     needs = frozenset({LINES})
 
     def prepare(self, job: Job) -> str:
-        return f"{len(layout(job).document.pages)} pages"
+        return f"{len(layout(job).pages)} pages"
 
 
 class ScreenPdf(Edition):
@@ -148,10 +153,8 @@ class ScreenPdf(Edition):
     def page_map(self, job: Job) -> PageMap:
         """Where the layout's printed pages begin, and its cover: what the EPUB takes from the PDF."""
         if "pdf page map" not in job.shared:
-            document = layout(job).document
-            # Page 1 alone: the same pixels as in the whole PDF, without waiting for the whole PDF.
-            cover = render_cover(document.copy(document.pages[:1]).write_pdf())
-            job.shared["pdf page map"] = PageMap(page_starts(document, job.book), cover, layout(job).counts.pages)
+            laid = layout(job)
+            job.shared["pdf page map"] = PageMap(page_starts(laid.pages), laid.units[0].cover, laid.counts.pages)
         return job.shared["pdf page map"]
 
     def write(self, job: Job, target: Path) -> None:

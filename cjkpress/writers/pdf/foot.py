@@ -23,7 +23,7 @@ from weasyprint.formatting_structure import boxes
 from ...tree import Book, Paragraph
 from ..pagemap import page_tops
 from .labels import folios
-from .pages import heading_numbers, page_chapter, traced
+from .pages import Page, heading_numbers, page_chapter, traced
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,13 @@ def opening(document: Document, number: int, book: Book, blocks: dict) -> Paragr
     return next((blocks[key] for key in map(tuple, keys) if isinstance(blocks.get(key), Paragraph)), None)
 
 
-def accepted_pages(document: Document, book: Book, loose: set[Paragraph]) -> list[int]:
-    """The body folios of the pages holding a line of a paragraph allowed to leave a line alone."""
-    blocks, headings = paragraphs_by_key(book), heading_numbers(book)
+def accepted_pages(pages: list[Page], book: Book, loose: set[Paragraph]) -> list[int]:
+    """The body folios of the pages (`pages.summary`) holding a line of a paragraph allowed to leave a
+    line alone."""
+    blocks = paragraphs_by_key(book)
     loosened = {id(paragraph) for paragraph in loose}
-    return [number for page, (style, number) in zip(document.pages, folios(document))
-            if style == "D" and any(id(blocks.get((chapter, block))) in loosened
-                                    for _, chapter, block in traced(page._page_box, headings))]
+    return [number for page, (style, number) in zip(pages, folios([page.name for page in pages]))
+            if style == "D" and any(id(blocks.get((chapter, block))) in loosened for chapter, block, _ in page.blocks)]
 
 
 def fill_short_pages(document: Document, book: Book, lines, pitch: float, done: set[Paragraph],

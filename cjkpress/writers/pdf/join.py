@@ -14,6 +14,7 @@ catalogue entries (metadata, language, output intent) and document info.
 import io
 import re
 import warnings
+from contextlib import nullcontext
 import zlib
 from dataclasses import dataclass
 from math import ceil
@@ -51,6 +52,8 @@ class Book:
     outline: list  # WeasyPrint's bookmark tree of the joined pages: (title, (page, x, y), children, state)
     labels: list  # the /PageLabels number tree's Nums
     info: dict  # document info entries added to the first unit's
+    padding: int = 0  # blank pages added at the end (the print edition's, to whole signatures)
+    blank: int | bytes | None = None  # the page they copy: an index among the units' pages, or a one-page PDF
 
 
 def join(parts: list[bytes], faces: dict[str, Face], book: Book) -> bytes:
@@ -74,6 +77,7 @@ def join(parts: list[bytes], faces: dict[str, Face], book: Book) -> bytes:
                 structure.add(source, start)
             destinations(out, source, named)
     structure.finish()
+    pad(out, book.padding, book.blank)
     if named:
         out.Root.Names = Dictionary(Dests=Dictionary(Names=Array(
             [item for name in sorted(named) for item in named[name]])))
@@ -88,6 +92,16 @@ def join(parts: list[bytes], faces: dict[str, Face], book: Book) -> bytes:
     out.save(buffer, min_version=out.pdf_version, deterministic_id=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
+
+
+def pad(out: pikepdf.Pdf, count: int, blank) -> None:
+    """`count` copies of the page `blank` (an index in `out`, or a one-page PDF) added at the end."""
+    if not count:
+        return
+    with pikepdf.open(io.BytesIO(blank)) if isinstance(blank, bytes) else nullcontext(out) as source:
+        page = source.pages[0 if isinstance(blank, bytes) else blank]
+        for _ in range(count):
+            out.pages.append(pikepdf.Page(out.copy_foreign(page.obj) if source is not out else page.obj.copy()))
 
 
 def foreign(out: pikepdf.Pdf, source: pikepdf.Pdf, value):

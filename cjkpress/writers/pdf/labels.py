@@ -9,7 +9,6 @@ labels the pages it keeps with the folios they have in the whole layout.
 """
 
 from pikepdf import Dictionary, Name, String
-from weasyprint import Document
 
 TITLE_PAGE = "title"  # the @page name of the title page: the front matter's folios count from it
 FIRST_CHAPTER = "first-chapter"  # the @page name of the first chapter: the body's folios count from it
@@ -18,11 +17,15 @@ COVER = ("封一", "封二")  # the cover's outside and inside
 Folio = tuple[str, int | str]  # ("r", 3): roman iii; ("D", 1): arabic 1; ("P", "封一"): a name
 
 
-def folios(document: Document) -> list[Folio]:
+def page_name(page) -> str | None:
+    """A WeasyPrint page's @page name; None for a page left blank so that the next is a recto."""
+    return None if page._page_box.page_type.blank else page._page_box.page_type.name
+
+
+def folios(names: list[str | None]) -> list[Folio]:
     """The folio of each page of the whole layout (or of a unit of it without a title page: the cover
-    leaf is before the title page)."""
-    # A blank page left so that the next one is a recto takes that page's name.
-    names = [None if page._page_box.page_type.blank else page._page_box.page_type.name for page in document.pages]
+    leaf is before the title page), from their names (`page_name`). A blank page takes the folio it
+    would have had."""
     title = names.index(TITLE_PAGE) if TITLE_PAGE in names else 0
     body = names.index(FIRST_CHAPTER) if FIRST_CHAPTER in names else len(names)
     return [("P", COVER[min(i, len(COVER) - 1)]) if i < title else ("r", i - title + 1) if i < body else ("D", i - body + 1)

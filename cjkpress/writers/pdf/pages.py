@@ -6,12 +6,15 @@ id of the section it opens; both belong to the chapter whose section
 element holds them.
 """
 
+from dataclasses import dataclass
+
 from weasyprint import Document
 from weasyprint.formatting_structure import boxes
 
 from ...tree import Book
 from ..pagemap import PageStart, page_tops
 from .engine import NOTE_CLASS, classes, line_text
+from .labels import page_name
 
 HEADINGS = {f"h{level}" for level in range(1, 7)}
 
@@ -49,26 +52,48 @@ def traced(box, headings: dict[str, int], anchor: str | None = None, chapter: st
             yield from traced(child, headings, anchor, chapter, block)
 
 
-def page_starts(document: Document, book: Book) -> list[PageStart]:
+@dataclass(frozen=True)
+class Page:
+    """What the book reads of a laid-out page once its boxes are gone (units.py drops them): its @page
+    name (labels.page_name), its height, anchors and bookmarks (WeasyPrint's names, which its bookmark
+    tree reads), and the blocks of the tree on it, in order: (chapter id, block number, characters of
+    the paragraph set on the page, or None for a heading), whether the first is a chapter's title."""
+
+    name: str | None
+    height: float
+    anchors: tuple[str, ...]
+    bookmarks: tuple
+    blocks: tuple[tuple[str, int, int | None], ...]
+    opens_chapter: bool
+
+
+def summary(page, headings: dict[str, int]) -> Page:
+    """A WeasyPrint page's `Page`; `headings` is `heading_numbers` of the book."""
+    found = list(traced(page._page_box, headings))
+    blocks = tuple((chapter, block, len(line_text(box)) if isinstance(box, boxes.LineBox) else None)
+                   for box, chapter, block in found)
+    return Page(page_name(page), page.height, tuple(page.anchors), tuple(map(tuple, page.bookmarks)), blocks,
+                bool(found) and found[0][0].element.tag == "h1")
+
+
+def page_starts(pages: list[Page]) -> list[PageStart]:
     """Where each body page begins; a blank page begins where the next page does.
 
     Front matter (before the first chapter) has no entry: its folios are roman
     and it has no counterpart in the EPUB's chapters.
     """
-    headings = heading_numbers(book)
-    pages = [list(traced(page._page_box, headings)) for page in document.pages]
-    first_body = next(i for i, found in enumerate(pages) if found and found[0][0].element.tag == "h1")
+    first_body = next(i for i, page in enumerate(pages) if page.opens_chapter)
     consumed: dict[tuple[str, int], int] = {}  # (chapter, block) of a paragraph → characters set on earlier pages
     starts: list[tuple[str, int, int] | None] = []
-    for found in pages[first_body:]:
-        if not found:
+    for page in pages[first_body:]:
+        if not page.blocks:
             starts.append(None)
         else:
-            box, chapter, block = found[0]
-            starts.append((chapter, block, consumed.get((chapter, block), 0) if isinstance(box, boxes.LineBox) else 0))
-        for box, chapter, block in found:
-            if isinstance(box, boxes.LineBox):
-                consumed[chapter, block] = consumed.get((chapter, block), 0) + len(line_text(box))
+            chapter, block, characters = page.blocks[0]
+            starts.append((chapter, block, 0 if characters is None else consumed.get((chapter, block), 0)))
+        for chapter, block, characters in page.blocks:
+            if characters is not None:
+                consumed[chapter, block] = consumed.get((chapter, block), 0) + characters
     # Pages with nothing traced (blank, or all code or table) take the next start; the last ones the one before.
     for i in reversed(range(len(starts) - 1)):
         starts[i] = starts[i] or starts[i + 1]

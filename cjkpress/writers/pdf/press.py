@@ -18,6 +18,7 @@ output intent of the CMYK profile it declares.
 
 import copy
 import os
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -97,24 +98,34 @@ def press_pdf(document: Document, pages: list, styles: Path, name: str, finisher
         return press.write_pdf(pdf_variant="pdf/x-4", finisher=finisher)
 
 
-def block_start(document: Document) -> int:
-    """The index of the book block's first page: the title page (the cover is printed apart)."""
-    names = [page._page_box.page_type.name for page in document.pages]
+def block_start(names: list[str | None]) -> int:
+    """The index of the book block's first page (of pages named `names`: labels.page_name): the title
+    page (the cover is printed apart)."""
     return names.index(TITLE_PAGE) if TITLE_PAGE in names else 0
 
 
-def book_block(document: Document, signature: int) -> tuple[list, list[Folio]]:
-    """The pages printed in signatures, and their folios: from the title page on, padded with blank
-    pages (the layout's own blank page, numbered on) to a whole number of signatures."""
-    pages, numbers = document.pages, folios(document)
-    first = block_start(document)
-    block, numbers = pages[first:], numbers[first:]
-    blank = next((page for page in pages if page._page_box.page_type.blank), None)
+@dataclass(frozen=True)
+class Block:
+    """The pages printed in signatures: the layout's from `first` on, then `padding` copies of its blank
+    page `blank` (an index in the layout) to a whole number of signatures; the folios of them all."""
+
+    first: int
+    padding: int
+    blank: int | None
+    numbers: list[Folio]
+
+
+def book_block(names: list[str | None], signature: int) -> Block:
+    """The book block of a layout whose pages are named `names`: from the title page on, padded with
+    its first blank page (before the title page, as the cover's inside may be, or not), numbered on."""
+    first = block_start(names)
+    numbers = folios(names)[first:]
+    blank = names.index(None) if None in names else None
     if blank is None:  # a layout without one needs none: every chapter ended on a verso
-        return block, numbers
-    padding = -len(block) % signature
+        return Block(first, 0, None, numbers)
+    padding = -len(numbers) % signature
     style, last = numbers[-1]
-    return block + [blank] * padding, numbers + [(style, last + 1 + n) for n in range(padding)]
+    return Block(first, padding, blank, numbers + [(style, last + 1 + n) for n in range(padding)])
 
 
 def crop_marks(trim: list[float], folds: tuple[float, ...] = ()) -> bytes:

@@ -17,9 +17,8 @@ import pypdfium2
 from weasyprint import Document
 from weasyprint.formatting_structure import boxes
 
-from . import on_screen
 from .engine import walk
-from .labels import folios
+from .labels import folios, page_name
 
 SCALE = 96 / 72  # px a pt: the page at its printed size on a screen of 96 CSS px an inch, as WeasyPrint measures it
 KEEP = 200  # drawn pages kept beside the current ones, for pages that come back (an edit undone)
@@ -71,8 +70,9 @@ class Images:
 
     def draw(self, document: Document) -> list[Shown]:
         """The screen pages of `document`, each drawn unless a page like it was."""
-        pages = [(page, shown(page, style == "D")) for page, (style, _) in zip(document.pages, folios(document))
-                 if on_screen(page)]
+        names = [page_name(page) for page in document.pages]
+        pages = [(page, shown(page, style == "D")) for page, (style, _) in zip(document.pages, folios(names))
+                 if page_name(page) is not None]
         new = [(page, seen) for page, seen in pages if seen.key not in self.png]
         if new:
             pdf = pypdfium2.PdfDocument(document.copy([page for page, _ in new]).write_pdf())

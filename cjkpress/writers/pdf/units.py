@@ -15,12 +15,16 @@ A chapter's key is its HTML as first laid out (no page filled, nothing its
 pages print of themselves) with what that HTML is made with (the print
 code, templates, styles and faces: pagemap.tools_digest) and the images it
 shows. The decisions its layout ended with are kept on disk by key, so the
-next build lays an unchanged chapter out once; within one process (cjkpress
-serve, `Job.kept`) the laid-out chapter itself is kept and not laid out again.
+next build lays an unchanged chapter out once. Each unit is drawn as soon as
+it is laid out, and its boxes dropped (drawn.py); what it was drawn as is
+kept on disk (and by cjkpress serve, `Job.kept`, in memory with its boxes) by
+the key of the HTML it was last laid out from, so that the next build lays
+out and draws only the units that changed.
 """
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, replace
 from functools import cache
@@ -38,11 +42,12 @@ from ...tree import NOTE_MARKS, Chapter
 from .. import Job
 from ..markup import STYLES, TEMPLATES, book_wide, one_file_book
 from ..pagemap import block_numbers, record_path, tools_digest
-from . import engine
+from . import drawn, engine
+from .drawn import Drawing, Drawn
 from .fetcher import LocalFetcher
 from .foot import fill_short_pages, paragraphs_by_key
-from .labels import folios as page_folios
-from .pages import chapter_pages, page_notes
+from .labels import folios as page_folios, page_name
+from .pages import Page, chapter_pages, heading_numbers, page_notes
 from .press import book_block
 
 LAYOUTS = 6  # of a unit, at most: what its pages print, pages filled, filled again where that left some short, 孤行
@@ -96,14 +101,13 @@ class Laid:
 
 @dataclass
 class Assembled:
-    """A finished layout: the assembled document, what its pages print of it, the paragraphs its units
-    set longer or left loose."""
+    """A finished layout: its units drawn (the front matter first), what its pages print of it, the
+    paragraphs its units set longer or left loose."""
 
-    document: Document
+    units: list[Drawn]
     counts: Counts
     longer: frozenset
     loose: frozenset
-    units: tuple[int, ...]  # the pages of each unit, in order
 
 
 def units(chapters: list[Chapter]) -> list[Unit]:
@@ -159,9 +163,10 @@ def printed(document: Document, job: Job) -> Counts:
 def counts(document: Document, job: Job) -> Counts:
     """What the pages of a whole book print of its layout: `printed`, its book block's pages (the print
     edition's), and the folios of the headings the 目录 lists."""
-    block, _ = book_block(document, job.design.signature)
-    numbered = zip(document.pages, [folio for _, folio in page_folios(document)])
-    return replace(printed(document, job), pages=len(block), folios=toc_folios(numbered, job))
+    names = [page_name(page) for page in document.pages]
+    numbered = zip(document.pages, [folio for _, folio in page_folios(names)])
+    return replace(printed(document, job), pages=len(book_block(names, job.design.signature).numbers),
+                   folios=toc_folios(numbered, job))
 
 
 def toc_folios(numbered, job: Job) -> tuple[tuple[str, str], ...]:
@@ -175,41 +180,49 @@ def toc_folios(numbered, job: Job) -> tuple[tuple[str, str], ...]:
     return tuple((ident, str(where[ident])) for ident in listed if isinstance(where.get(ident), int))
 
 
-def settle(job: Job, html, judge, found: Counts, longer: set, loose: set, report) -> tuple[Document, tuple]:
+def settle(job: Job, html, judge, found: Counts, longer: set, loose: set, report) -> tuple[Document, tuple, str]:
     """A layout made again till its pages print what it was laid out with (`judge` of its document) and
     none is filled any more (foot.py): from `found` and the paragraphs already set `longer` or left
     `loose` (the last build's decisions, or none), which this adds to. The last document, and the
-    (found, longer, loose) it was laid out with. `html(found, loose)` is what is laid out."""
+    (found, longer, loose) it was laid out with, and its HTML. `html(found, loose)` is what is laid out."""
     pitch = grid(job.design).line_pitch
     for attempt in range(1, LAYOUTS + 1):
         rendered = found, frozenset(longer), frozenset(loose)
-        document = render(job, html(found, loose), lambda page: report(page, attempt))
+        text = html(found, loose)
+        document = render(job, text, lambda page: report(page, attempt))
         fill_short_pages(document, job.book, job.lines, pitch, longer, loose)
         if (now := judge(document, job)) == found and (frozenset(longer), frozenset(loose)) == rendered[1:]:
             break
         found = now
-    return document, rendered
+    return document, rendered, text
 
 
 def settle_unit(job: Job, unit: Unit, start: int | None, found: Counts, longer: set, loose: set, blocks: dict,
-                report) -> Laid:
-    """A chapter unit settled (`settle`), its decisions by (chapter id, block number) of `blocks`."""
-    document, rendered = settle(job, lambda found, loose: book_html(job, found, loose, unit, start), printed,
-                                found, longer, loose, report)
+                report) -> tuple[Laid, str]:
+    """A chapter unit settled (`settle`), its decisions by (chapter id, block number) of `blocks`; and
+    the HTML it was laid out from last."""
+    document, rendered, html = settle(job, lambda found, loose: book_html(job, found, loose, unit, start), printed,
+                                      found, longer, loose, report)
     keys = {id(block): key for key, block in blocks.items()}
     return Laid(document, rendered[0], *(tuple(sorted(keys[id(p)] for p in group)) for group in rendered[1:]),
-                closing=unit.closing)
+                closing=unit.closing), html
 
 
-def unit_key(job: Job, unit: Unit, start: int | None, tools: str) -> str:
-    """What a chapter unit is laid out from: its first HTML, what that is made with, the images it shows."""
-    html = book_html(job, Counts(), frozenset(), unit, start)
+def unit_key(html: str, tools: str) -> str:
+    """What a unit is laid out from: its HTML, what that is made with, the images it shows."""
     digest = hashlib.sha256((tools + html).encode())
     for url in sorted(set(FILE_URL.findall(html))):
         path = Path(unquote(urlparse(url).path))
         stat = path.stat() if path.is_file() else None
         digest.update(f"{path}:{stat and stat.st_size}:{stat and stat.st_mtime_ns}".encode())
     return digest.hexdigest()
+
+
+def drawing_digest(job: Job, tools: str) -> str:
+    """What a unit's parts are drawn with besides its HTML: the print code and faces (`tools`), the
+    book's identifier (the print edition's XMP ids) and SOURCE_DATE_EPOCH (its dates)."""
+    return hashlib.sha256(f"{tools}:{job.book.metadata.identifier}:{os.environ.get('SOURCE_DATE_EPOCH')}"
+                          .encode()).hexdigest()
 
 
 def take(job: Job, decisions: dict, blocks: dict) -> tuple[Counts, set, set]:
@@ -227,67 +240,99 @@ def take(job: Job, decisions: dict, blocks: dict) -> tuple[Counts, set, set]:
     return printed, longer, loose
 
 
-def body_folios(laid: Laid, before: list) -> list:
+def body_folios(pages: list[Page], before: list) -> list:
     """(page, folio) of a unit's pages in the body, after the body's pages `before`: from 1 at the first
     chapter's opening page (labels.py)."""
     if not before:
-        return [(page, folio) for page, (style, folio) in zip(laid.pages, page_folios(laid.document)) if style == "D"]
-    return [(page, before[-1][1] + n) for n, page in enumerate(laid.pages, 1)]
+        return [(page, folio) for page, (style, folio) in zip(pages, page_folios([p.name for p in pages]))
+                if style == "D"]
+    return [(page, before[-1][1] + n) for n, page in enumerate(pages, 1)]
+
+
+def drawn_unit(job: Job, key: str, folder: Path) -> Drawn | None:
+    """The unit drawn by `key` in this process (cjkpress serve: with its boxes), or else on disk (unless
+    the job keeps boxes)."""
+    if (found := job.kept.get(key)) is not None or job.boxes:
+        return found
+    return drawn.load(folder, key)
+
+
+def draw_unit(job: Job, laid: Laid, front: bool, drawing: Drawing) -> Drawn:
+    """A unit laid out, drawn; its boxes kept only when the job keeps them (cjkpress serve)."""
+    made = drawn.draw(laid.document, laid.pages, front, drawing)
+    if job.boxes:
+        made.boxes = laid.document, laid.pages
+    return made
 
 
 def lay_out(job: Job) -> Assembled:
-    """The book laid out by units (see the module's docstring): each chapter from the last build's
-    decisions when its key is unchanged, or as this process kept it (`job.kept`)."""
+    """The book laid out by units (see the module's docstring), each drawn once laid out: a chapter
+    from the last build's decisions when its key is unchanged; not laid out at all when what it was
+    drawn as is kept (on disk, or by this process: `job.kept`)."""
     record = record_path(job.book, job.out, "units.json")
+    folder = record_path(job.book, job.out, "units")
     try:
         last = json.loads(record.read_text(encoding="utf-8"))
         pages, known = int(last["pages"]), dict(last["units"])
     except (OSError, ValueError, TypeError, KeyError):
         pages, known = 0, {}
     tools, slug, blocks = tools_digest(job.book, job.design), job.book.slug, paragraphs_by_key(job.book)
+    tools_drawn = drawing_digest(job, tools)
+    drawing = Drawing(frozenset(job.book.anchors()), job.book.metadata.identifier, grid(job.design).line_pitch,
+                      heading_numbers(job.book), folder)
     front, *chapters = units(job.book.chapters)
     body, decisions, longer, loose, numbered, kept = [], {}, set(), set(), [], {}
+    long_chapters, marks = (), ()
     for number, unit in enumerate(chapters, 1):
         start = numbered[-1][1] + 1 if body else None
-        key = unit_key(job, unit, start, tools)
-        if (laid := job.kept.get(key)) is not None:
-            _, longer_here, loose_here = take(job, laid.decisions(), blocks)
-        else:
-            found, longer_here, loose_here = take(job, known.get(key, {}), blocks)
+        key = unit_key(book_html(job, Counts(), frozenset(), unit, start), tools)
+        found, longer_here, loose_here = take(job, known.get(key, {}), blocks)
+        drawn_key = unit_key(book_html(job, found, frozenset(loose_here), unit, start), tools_drawn)
+        if (made := drawn_unit(job, drawn_key, folder)) is None:
             first = start or 1
-            laid = job.kept[key] = settle_unit(
+            laid, html = settle_unit(
                 job, unit, start, found, longer_here, loose_here, blocks,
                 lambda page, attempt: status(f"typesetting {slug}: page {first + page - 1}, chapter {number}/"
                                              f"{len(chapters)}" + f" (layout {attempt})" * (attempt > 1), count=True))
-        decisions[key], kept[key] = laid.decisions(), laid
-        body.append(laid)
+            found, decisions[key] = laid.printed, laid.decisions()
+            drawn_key = unit_key(html, tools_drawn)
+            made = draw_unit(job, laid, False, drawing)
+            drawn.store(folder, drawn_key, made)
+        else:
+            decisions[key] = known[key] if key in known else Laid(None, found).decisions()
+        kept[drawn_key] = made
+        body.append(made)
         longer |= longer_here
         loose |= loose_here
-        numbered += body_folios(laid, numbered)
+        long_chapters, marks = long_chapters + found.long_chapters, marks + found.marks
+        numbered += body_folios(made.pages, numbered)
     # The front matter, from the body's folios and the book block's pages, laid out again if those changed.
-    found = Counts(pages, folios=toc_folios(numbered, job))
+    found = Counts(pages, long_chapters, marks, toc_folios(numbered, job))
+    names = [page.name for unit in body for page in unit.pages]
     for _ in range(LAYOUTS):
         html = book_html(job, found, frozenset(), front)
-        key = hashlib.sha256(html.encode()).hexdigest()
-        if (laid := job.kept.get(key)) is None:
+        key = unit_key(html, tools_drawn)
+        if (made := drawn_unit(job, key, folder)) is None:
             report = lambda page: status(f"typesetting {slug}: front matter, page {page}", count=True)  # noqa: E731
-            laid = job.kept[key] = Laid(render(job, html, report), Counts(), closing=front.closing)
-        document = laid.document.copy([page for unit in [laid, *body] for page in unit.pages])
-        if (whole := counts(document, job)).pages == found.pages:
+            made = draw_unit(job, Laid(render(job, html, report), Counts(), closing=front.closing), True, drawing)
+            drawn.store(folder, key, made)
+        kept[key] = made
+        if (block := len(book_block([p.name for p in made.pages] + names, job.design.signature).numbers)) == found.pages:
             break
-        found = replace(found, pages=whole.pages)
-    kept[key] = laid
+        found = replace(found, pages=block)
     job.kept.clear()  # what this layout used, and nothing older
     job.kept.update(kept)
+    drawn.prune(folder, set(kept))
     with atomic(record) as tmp:
-        tmp.write_text(json.dumps({"pages": whole.pages, "units": decisions}, sort_keys=True), encoding="utf-8")
-    return Assembled(document, whole, frozenset(longer), frozenset(loose),
-                     tuple(len(unit.pages) for unit in [laid, *body]))
+        tmp.write_text(json.dumps({"pages": found.pages, "units": decisions}, sort_keys=True), encoding="utf-8")
+    return Assembled([made, *body], found, frozenset(longer), frozenset(loose))
 
 
 def whole_book(job: Job) -> Assembled:
     """The book laid out as one document, filled as by units: the layout the assembled one must equal
     (tested)."""
-    document, rendered = settle(job, lambda found, loose: book_html(job, found, loose), counts, Counts(), set(),
-                                set(), lambda page, attempt: None)
-    return Assembled(document, *rendered, (len(document.pages),))
+    document, rendered, _ = settle(job, lambda found, loose: book_html(job, found, loose), counts, Counts(), set(),
+                                   set(), lambda page, attempt: None)
+    drawing = Drawing(frozenset(), job.book.metadata.identifier, grid(job.design).line_pitch,
+                      heading_numbers(job.book), record_path(job.book, job.out, "units"))
+    return Assembled([draw_unit(job, Laid(document, rendered[0]), True, drawing)], *rendered)
