@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .book import load
 from .errors import InputError
-from .forked import forked
+from .forked import forked, stop_all
 from .progress import result, status
 from .typeset import set_paragraphs
 from .writers import LINES, PAGE_MAP, Job, pagemap, writer
@@ -18,11 +18,11 @@ from .writers import LINES, PAGE_MAP, Job, pagemap, writer
 PAGE_MAP_FROM = "pdf"  # the format whose layout gives the page map
 
 
-def build(path: Path, out: Path, formats: list[str], encoding: str | None = None) -> Job:
-    """Build `formats` of the book at `path` into `out`."""
+def build(path: Path, out: Path, formats: list[str], encoding: str | None = None, jobs: int = 1) -> Job:
+    """Build `formats` of the book at `path` into `out`, in up to `jobs` processes at once."""
     status(f"reading {path} …")
     book, design = load(path, encoding)
-    return build_job(Job(book, design, out), formats)
+    return build_job(Job(book, design, out, jobs=jobs), formats)
 
 
 def build_job(job: Job, formats: list[str]) -> Job:
@@ -47,14 +47,21 @@ def build_job(job: Job, formats: list[str]) -> Job:
         result(f"typeset {book.slug}: {', '.join(report)} ({time.monotonic() - started:.1f} s)")
 
     # From a fresh layout, every writer but the first runs in a process of its own, forked with the
-    # layout in memory, while this one writes the first: the editions are drawn side by side.
-    beside = writers[1:] if lays_out else []
-    waiting = [forked(lambda w=w: write(w, job)) for w in beside]
-    for w in writers:
-        if w not in beside:
-            write(w, job)
-    for wait in waiting:
-        wait()
+    # layout in memory, while this one writes the first: the editions are joined side by side.
+    beside = writers[1:] if lays_out and job.jobs > 1 else []
+    waiting = []
+    try:
+        for w in beside:
+            waiting.append(forked(lambda w=w: write(w, job)))
+        for w in writers:
+            if w not in beside:
+                write(w, job)
+        while waiting:
+            waiting[0].wait()
+            waiting.pop(0)
+    except BaseException:
+        stop_all(waiting)
+        raise
     return job
 
 

@@ -1,6 +1,7 @@
 """Command line: `cjkpress build|serve|new|check …`; with no arguments, the list of commands."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from .writers import WRITERS
 # What `make` builds of a book: the screen PDF, the print edition and its cover spread, the EPUB.
 DEFAULT_FORMATS = ["pdf", "print", "cover", "epub"]
 SERVE_FORMATS = ["pdf"]
+CORES = len(os.sched_getaffinity(0))
 FORMATS_HELP = ("pdf (screen), print (PDF/X for the printer), cover (the print edition's cover spread), epub, "
                 "html; comma-separated")
 COMMANDS = {
@@ -31,6 +33,12 @@ def formats(value: str) -> list[str]:
     if unknown or not chosen:
         raise argparse.ArgumentTypeError(f"choose from {','.join(WRITERS)} (got {value!r})")
     return chosen
+
+
+def jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"a number of processes, 1 or more (got {value!r})")
+    return int(value)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -52,6 +60,9 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", parents=[book, talk], help=COMMANDS["build"], description=COMMANDS["build"])
     build.add_argument("--formats", type=formats, default=DEFAULT_FORMATS,
                        help=f"{FORMATS_HELP} (default: {','.join(DEFAULT_FORMATS)}, what `make` builds)")
+    build.add_argument("-j", "--jobs", type=jobs, default=CORES,
+                       help=f"processes at once: chapters drawn beside the layout, outputs written side by side "
+                            f"(default: the cores this process may use, here {CORES}; 1: all in one process)")
 
     serve = sub.add_parser("serve", parents=[book, talk], help=COMMANDS["serve"], description=COMMANDS["serve"])
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free one)")
@@ -121,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from .build import build
 
-        build(args.path, args.out, args.formats, args.encoding)
+        build(args.path, args.out, args.formats, args.encoding, args.jobs)
     except InputError as err:
         screen.clear()
         print(f"{err}", file=sys.stderr)

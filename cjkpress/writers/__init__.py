@@ -47,6 +47,7 @@ class Job:
     # What a process keeps from one build of the book to the next (cjkpress serve): the PDF's laid-out units.
     kept: dict = field(default_factory=dict)
     boxes: bool = False  # keep the laid-out units' boxes: cjkpress serve's preview draws them
+    jobs: int = 1  # processes that may work at once: units drawn and outputs written beside the layout
 
 
 class Writer(ABC):

@@ -81,9 +81,12 @@ class Layout:
         """The print edition: the book block (title page on, in whole signatures: `press`), the same
         pages with bleed, crop marks in a slug and CMYK inks (PDF/X-4)."""
         block = book_block([page.name for page in self.pages], self.signature)
-        # The padding: the front matter's blank page drawn apart when it is before the book block.
-        blank = self.units[0].spare if self.units[0].spare is not None else (block.blank or 0) - block.first
-        return self.joined("print", block.numbers, {}, block.padding, blank)
+        if not block.padding:
+            return self.joined("print", block.numbers, {})
+        # The padding copies the layout's first blank page: drawn apart when it is before the book block.
+        spare = self.units[0].spare
+        return self.joined("print", block.numbers, {}, block.padding,
+                           spare if spare is not None else block.blank - block.first)
 
     def joined(self, edition: str, numbers: list, info: dict, padding: int = 0, blank=None) -> bytes:
         """An edition (drawn.EDITIONS) of the layout, whose folios are `numbers`: its units' parts joined

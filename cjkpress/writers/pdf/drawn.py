@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import fonts
+from ...forked import Forked, forked, stop_all
 from ...output import atomic
 from ..markup import STYLES
 from . import engine
@@ -25,10 +26,13 @@ from .engine import Face
 from .foot import Short, short_pages
 from .labels import page_name
 from .pages import Page, summary
-from .press import add_slug_and_marks, block_start, press_pdf
+from .press import add_slug_and_marks, block_start, first_blank, press_pdf
 
 EDITIONS = ("screen", "print")
 FACES = "faces"  # a cache folder's copies of faces that are not installed files
+# Pages a forked process draws at least: a fork makes the parent copy each page of its memory it writes
+# to next, so forking for each unit cost the 16 × book the time drawing beside it saved.
+BATCH = 24
 
 
 @dataclass(frozen=True)
@@ -89,35 +93,109 @@ class Drawing:
     cache: Path
 
 
-def draw(document, pages: list, front: bool, drawing: Drawing) -> Drawn:
-    """A unit's `pages` of its WeasyPrint `document` drawn in both editions (`front`: the front matter)."""
-    names = [page_name(page) for page in pages]
-    first = block_start(names) if front else 0
+def summarise(document, pages: list, front: bool, drawing: Drawing) -> Drawn:
+    """A unit's `pages` of its WeasyPrint `document` as the book reads them (`front`: the front matter),
+    not drawn yet (`paint`)."""
+    first = block_start([page_name(page) for page in pages]) if front else 0
+    short = tuple(page for page in short_pages(document, drawing.pitch) if page.page < len(pages))
+    return Drawn([summary(page, drawing.headings) for page in pages], first, short, {}, {}, {})
+
+
+def paint(document, pages: list, made: Drawn, front: bool, drawing: Drawing, known: dict[str, FaceFile]) -> dict:
+    """What drawing `made`, the summary of `pages` (`front`: the front matter's), fills in: each edition's part and the glyphs it draws
+    of each face, the faces' files (those of `known` not looked for again), and the front matter's cover
+    and spare blank page (Drawn)."""
+    names = [page.name for page in made.pages]
 
     def part(edition: str, kept: list, faces: dict) -> bytes:
         if not kept:
             return b""
-        with engine.parts(faces, drawing.anchors):
+        with engine.parts(faces, drawing.anchors, {name: face.empty for name, face in known.items()}):
             if edition == "screen":
                 return document.copy(kept).write_pdf(pdf_variant="pdf/ua-1")
             return press_pdf(document, kept, STYLES, drawing.identifier + "#print",
                              lambda _, pdf: add_slug_and_marks(pdf))
 
     parts, drawn, faces = {}, {}, {}
-    for edition, kept in (("screen", [page for page in pages if page_name(page) is not None]),
-                          ("print", pages[first:])):
+    for edition, kept in (("screen", [page for page, name in zip(pages, names) if name is not None]),
+                          ("print", pages[made.first_printed:])):
         found = {}
         parts[edition] = part(edition, kept, found)
         drawn[edition] = {name: (frozenset(face.glyphs), face.missing) for name, face in found.items()}
-        faces.update((name, face_file(face, drawing.cache)) for name, face in found.items() if name not in faces)
+        faces.update((name, known.get(name) or face_file(face, drawing.cache)) for name, face in found.items()
+                     if name not in faces)
     cover = spare = None
     if front:
         cover = render_cover(document.copy(pages[:1]).write_pdf())
-        blank = names.index(None) if None in names else None
-        if blank is not None and blank < first:
+        if (blank := first_blank(names)) is not None and blank < made.first_printed:
             spare = part("print", [pages[blank]], {})
-    short = tuple(page for page in short_pages(document, drawing.pitch) if page.page < len(pages))
-    return Drawn([summary(page, drawing.headings) for page in pages], first, short, parts, drawn, faces, cover, spare)
+    return {"parts": parts, "drawn": drawn, "faces": faces, "cover": cover, "spare": spare}
+
+
+def fill(made: Drawn, painted: dict) -> Drawn:
+    """`made` with what `paint` drew of it."""
+    for name, value in painted.items():
+        setattr(made, name, value)
+    return made
+
+
+def draw(document, pages: list, front: bool, drawing: Drawing) -> Drawn:
+    """A unit's `pages` summarised and drawn in this process."""
+    made = summarise(document, pages, front, drawing)
+    return fill(made, paint(document, pages, made, front, drawing, {}))
+
+
+class Drawer:
+    """Draws a book's units: in this process when `jobs` is 1; else in batches of BATCH pages or more,
+    each in a process forked beside this one (at most jobs − 1 at once) while this one lays out the
+    next, the last batch in this one. Keeps each unit in the cache folder once drawn (`store`)."""
+
+    def __init__(self, drawing: Drawing, jobs: int):
+        self.drawing, self.jobs = drawing, jobs
+        self.pending: list[tuple] = []  # (document, pages, made, front, key) laid out, not drawn yet
+        self.waiting: list[tuple[list, Forked]] = []  # ((made, key) of each unit, the process drawing them)
+        self.known: dict[str, FaceFile] = {}  # the faces' files found so far: not looked for again
+        if jobs > 1:
+            fonts.installed_files()  # listed once here, not in every child
+
+    def paint(self, document, pages: list, made: Drawn, front: bool, key: str) -> None:
+        """Draw `made`, the summary of `pages` (`summarise`), now or beside this process."""
+        self.pending.append((document, pages, made, front, key))
+        if self.jobs <= 1:
+            self._paint_here()
+        elif sum(len(pages) for _, pages, *_ in self.pending) >= BATCH:
+            while len(self.waiting) >= self.jobs - 1:
+                self._painted(*self.waiting[0])
+                self.waiting.pop(0)
+            batch, known, self.pending = self.pending, dict(self.known), []
+            task = forked(lambda: [paint(document, pages, made, front, self.drawing, known)
+                                   for document, pages, made, front, _ in batch])
+            self.waiting.append(([(made, key) for _, _, made, _, key in batch], task))
+
+    def finish(self) -> None:
+        """Draw what is left here, and wait till every unit is drawn."""
+        self._paint_here()
+        while self.waiting:
+            self._painted(*self.waiting[0])
+            self.waiting.pop(0)
+
+    def __enter__(self) -> "Drawer":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        """Stop the units still being drawn when the layout failed, or was interrupted."""
+        stop_all([task for _, task in self.waiting])
+
+    def _paint_here(self) -> None:
+        batch, self.pending = self.pending, []
+        for document, pages, made, front, key in batch:
+            self._painted([(made, key)], [paint(document, pages, made, front, self.drawing, self.known)])
+
+    def _painted(self, units: list[tuple[Drawn, str]], painted) -> None:
+        for (made, key), its in zip(units, painted if isinstance(painted, list) else painted.wait()):
+            fill(made, its)
+            self.known.update(made.faces)
+            store(self.drawing.cache, key, made)
 
 
 def face_file(face: Face, cache: Path) -> FaceFile:

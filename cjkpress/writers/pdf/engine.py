@@ -108,6 +108,7 @@ _furniture: set[int] = set()  # the text boxes in the margins of the page being 
 _name: str | None = None  # what the PDF being written is called, for its XMP ids
 _faces: dict | None = None  # within parts(): font hash → Face, the faces a part draws
 _anchors: frozenset = frozenset()  # within parts(): the anchors of the other units
+_empties: dict[str, bytes] = {}  # within parts(): the empty faces known already, by font hash
 
 
 def classes(box) -> list[str]:
@@ -254,8 +255,8 @@ def clean(self, to_unicode, hinting):
     parts(), the face recorded and left empty (10.)."""
     if _faces is not None and to_unicode:
         if (face := _faces.get(self.hash)) is None:
-            face = _faces[self.hash] = Face(self.file_content, self.index, hinting,
-                                            empty_font(self.file_content, self.index))
+            empty = _empties.get(self.hash) or empty_font(self.file_content, self.index)
+            face = _faces[self.hash] = Face(self.file_content, self.index, hinting, empty)
         face.glyphs |= set(to_unicode)
         face.missing |= bool(self.missing)
         self.file_content = face.empty
@@ -309,15 +310,16 @@ def subset_face(face: Face) -> bytes:
 
 
 @contextmanager
-def parts(faces: dict, others: frozenset):
+def parts(faces: dict, others: frozenset, empties: dict[str, bytes]):
     """Within this block, PDFs are written as parts of a book joined later (10.): their faces recorded in
-    `faces`, their links to the anchors `others` of the rest of the book kept."""
-    global _faces, _anchors
-    _faces, _anchors = faces, others
+    `faces`, their links to the anchors `others` of the rest of the book kept; `empties` are the empty
+    faces (font hash → empty_font) known already, which a face is not parsed again for."""
+    global _faces, _anchors, _empties
+    _faces, _anchors, _empties = faces, others, empties
     try:
         yield
     finally:
-        _faces, _anchors = None, frozenset()
+        _faces, _anchors, _empties = None, frozenset(), {}
 
 
 def resolve_links(pages):

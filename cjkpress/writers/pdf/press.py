@@ -104,6 +104,11 @@ def block_start(names: list[str | None]) -> int:
     return names.index(TITLE_PAGE) if TITLE_PAGE in names else 0
 
 
+def first_blank(names: list[str | None]) -> int | None:
+    """The index of the first page left blank (named None) among pages named `names`, if one is."""
+    return names.index(None) if None in names else None
+
+
 @dataclass(frozen=True)
 class Block:
     """The pages printed in signatures: the layout's from `first` on, then `padding` copies of its blank
@@ -120,8 +125,7 @@ def book_block(names: list[str | None], signature: int) -> Block:
     its first blank page (before the title page, as the cover's inside may be, or not), numbered on."""
     first = block_start(names)
     numbers = folios(names)[first:]
-    blank = names.index(None) if None in names else None
-    if blank is None:  # a layout without one needs none: every chapter ended on a verso
+    if (blank := first_blank(names)) is None:  # a layout without one needs none: every chapter ended on a verso
         return Block(first, 0, None, numbers)
     padding = -len(numbers) % signature
     style, last = numbers[-1]

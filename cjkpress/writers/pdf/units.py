@@ -257,9 +257,17 @@ def drawn_unit(job: Job, key: str, folder: Path) -> Drawn | None:
     return drawn.load(folder, key)
 
 
-def draw_unit(job: Job, laid: Laid, front: bool, drawing: Drawing) -> Drawn:
-    """A unit laid out, drawn; its boxes kept only when the job keeps them (cjkpress serve)."""
-    made = drawn.draw(laid.document, laid.pages, front, drawing)
+def draw_unit(job: Job, drawer: drawn.Drawer, laid: Laid, front: bool, key: str) -> Drawn:
+    """A unit laid out, drawn by `drawer` and kept by `key`; its boxes kept only when the job keeps them
+    (cjkpress serve)."""
+    made = summarised(job, drawer, laid, front)
+    drawer.paint(laid.document, laid.pages, made, front, key)
+    return made
+
+
+def summarised(job: Job, drawer: drawn.Drawer, laid: Laid, front: bool) -> Drawn:
+    """A unit laid out, its pages summarised (drawn.summarise), its boxes kept when the job keeps them."""
+    made = drawn.summarise(laid.document, laid.pages, front, drawer.drawing)
     if job.boxes:
         made.boxes = laid.document, laid.pages
     return made
@@ -276,19 +284,39 @@ def lay_out(job: Job) -> Assembled:
         pages, known = int(last["pages"]), dict(last["units"])
     except (OSError, ValueError, TypeError, KeyError):
         pages, known = 0, {}
-    tools, slug, blocks = tools_digest(job.book, job.design), job.book.slug, paragraphs_by_key(job.book)
-    tools_drawn = drawing_digest(job, tools)
+    tools = tools_digest(job.book, job.design)
     drawing = Drawing(frozenset(job.book.anchors()), job.book.metadata.identifier, grid(job.design).line_pitch,
                       heading_numbers(job.book), folder)
-    front, *chapters = units(job.book.chapters)
-    body, decisions, longer, loose, numbered, kept = [], {}, set(), set(), [], {}
+    kept = {}  # what each unit was drawn as, by key
+    with drawn.Drawer(drawing, 1 if job.boxes else job.jobs) as drawer:
+        body, decisions, longer, loose, found = lay_out_chapters(job, drawer, known, tools, kept)
+        front, found = lay_out_front(job, drawer, replace(found, pages=pages), body, tools, kept)
+        drawer.finish()
+    job.kept.clear()  # what this layout used, and nothing older
+    job.kept.update(kept)
+    drawn.prune(folder, set(kept))
+    with atomic(record) as tmp:
+        tmp.write_text(json.dumps({"pages": found.pages, "units": decisions}, sort_keys=True), encoding="utf-8")
+    return Assembled([front, *body], found, frozenset(longer), frozenset(loose))
+
+
+def lay_out_chapters(job: Job, drawer: drawn.Drawer, known: dict, tools: str, kept: dict) -> tuple:
+    """Each chapter laid out from its first folio, with the decisions `known` by its key, and drawn, or
+    found drawn; what each was drawn as added to `kept`. The chapters drawn, their decisions by key, the
+    paragraphs set longer and left loose, and what their pages print (Counts, all but the page count)."""
+    tools_drawn, slug, blocks = drawing_digest(job, tools), job.book.slug, paragraphs_by_key(job.book)
+    chapters = units(job.book.chapters)[1:]
+    body, decisions, longer, loose, numbered = [], {}, set(), set(), []
     long_chapters, marks = (), ()
     for number, unit in enumerate(chapters, 1):
         start = numbered[-1][1] + 1 if body else None
-        key = unit_key(book_html(job, Counts(), frozenset(), unit, start), tools)
+        html = book_html(job, Counts(), frozenset(), unit, start)
+        key = unit_key(html, tools)
         found, longer_here, loose_here = take(job, known.get(key, {}), blocks)
-        drawn_key = unit_key(book_html(job, found, frozenset(loose_here), unit, start), tools_drawn)
-        if (made := drawn_unit(job, drawn_key, folder)) is None:
+        if found != Counts() or longer_here or loose_here:  # else the HTML the decisions make is this one
+            html = book_html(job, found, frozenset(loose_here), unit, start)
+        drawn_key = unit_key(html, tools_drawn)
+        if (made := drawn_unit(job, drawn_key, drawer.drawing.cache)) is None:
             first = start or 1
             laid, html = settle_unit(
                 job, unit, start, found, longer_here, loose_here, blocks,
@@ -296,8 +324,8 @@ def lay_out(job: Job) -> Assembled:
                                              f"{len(chapters)}" + f" (layout {attempt})" * (attempt > 1), count=True))
             found, decisions[key] = laid.printed, laid.decisions()
             drawn_key = unit_key(html, tools_drawn)
-            made = draw_unit(job, laid, False, drawing)
-            drawn.store(folder, drawn_key, made)
+            made = draw_unit(job, drawer, laid, False, drawn_key)
+            del laid  # its boxes, drawn already or beside this process
         else:
             decisions[key] = known[key] if key in known else Laid(None, found).decisions()
         kept[drawn_key] = made
@@ -306,26 +334,30 @@ def lay_out(job: Job) -> Assembled:
         loose |= loose_here
         long_chapters, marks = long_chapters + found.long_chapters, marks + found.marks
         numbered += body_folios(made.pages, numbered)
-    # The front matter, from the body's folios and the book block's pages, laid out again if those changed.
-    found = Counts(pages, long_chapters, marks, toc_folios(numbered, job))
+    return body, decisions, longer, loose, Counts(0, long_chapters, marks, toc_folios(numbered, job))
+
+
+def lay_out_front(job: Job, drawer: drawn.Drawer, found: Counts, body: list[Drawn], tools: str,
+                  kept: dict) -> tuple[Drawn, Counts]:
+    """The front matter, from what the `body` prints (`found`: its 目录's folios, the book block's pages
+    as last counted), laid out again till its 版权页 counts the book block it makes; drawn, or found
+    drawn, and added to `kept`. It and the counts it printed."""
     names = [page.name for unit in body for page in unit.pages]
+    front = units(job.book.chapters)[0]
     for _ in range(LAYOUTS):
         html = book_html(job, found, frozenset(), front)
-        key = unit_key(html, tools_drawn)
-        if (made := drawn_unit(job, key, folder)) is None:
-            report = lambda page: status(f"typesetting {slug}: front matter, page {page}", count=True)  # noqa: E731
-            made = draw_unit(job, Laid(render(job, html, report), Counts(), closing=front.closing), True, drawing)
-            drawn.store(folder, key, made)
-        kept[key] = made
+        key, laid = unit_key(html, drawing_digest(job, tools)), None
+        if (made := drawn_unit(job, key, drawer.drawing.cache)) is None:
+            report = lambda page: status(f"typesetting {job.book.slug}: front matter, page {page}", count=True)  # noqa: E731
+            laid = Laid(render(job, html, report), Counts(), closing=front.closing)
+            made = summarised(job, drawer, laid, True)
         if (block := len(book_block([p.name for p in made.pages] + names, job.design.signature).numbers)) == found.pages:
             break
         found = replace(found, pages=block)
-    job.kept.clear()  # what this layout used, and nothing older
-    job.kept.update(kept)
-    drawn.prune(folder, set(kept))
-    with atomic(record) as tmp:
-        tmp.write_text(json.dumps({"pages": found.pages, "units": decisions}, sort_keys=True), encoding="utf-8")
-    return Assembled([made, *body], found, frozenset(longer), frozenset(loose))
+    if laid is not None:  # drawn once its 版权页 counts the pages that follow it
+        drawer.paint(laid.document, laid.pages, made, True, key)
+    kept[key] = made
+    return made, found
 
 
 def whole_book(job: Job) -> Assembled:
@@ -335,4 +367,4 @@ def whole_book(job: Job) -> Assembled:
                                    set(), lambda page, attempt: None)
     drawing = Drawing(frozenset(), job.book.metadata.identifier, grid(job.design).line_pitch,
                       heading_numbers(job.book), record_path(job.book, job.out, "units"))
-    return Assembled([draw_unit(job, Laid(document, rendered[0]), True, drawing)], *rendered)
+    return Assembled([drawn.draw(document, document.pages, True, drawing)], *rendered)
