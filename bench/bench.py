@@ -37,6 +37,7 @@ TARGETS = {
     "16× set lines ÷ plain WeasyPrint, time": 1.25,
     "16× set lines ÷ plain WeasyPrint, memory": 1.25,
     "16× rebuild after editing a paragraph (s)": 10,
+    "16× cold, all cores ÷ one process": 0.65,
     "seed rebuild after editing a paragraph (s)": 2.5,
     "cost per page, 40× ÷ 1× (Markdown)": 1.0,
     "make with nothing changed (s)": 0.3,
@@ -189,6 +190,23 @@ def scale(work: Path) -> dict:
     return results
 
 
+def parallel(work: Path) -> dict:
+    """The 16 × book built cold in one process (-j 1) and in as many as this machine has cores
+    (the default), alternating, each into a folder of its own."""
+    paper = work / "parallel" / "seed-x16.txt"
+    paper.parent.mkdir()
+    paper.write_text(repeat_chapters((SEED / "source.txt").read_text(encoding="utf-8"), 16), encoding="utf-8")
+    cores = len(os.sched_getaffinity(0))
+    jobs = {"one process": 1, "all cores": cores}
+    samples = {name: [] for name in jobs}
+    for _ in range(3):
+        for name, count in jobs.items():
+            out = work / "parallel" / "out"
+            shutil.rmtree(out, ignore_errors=True)
+            samples[name].append(run([CJKPRESS, "build", str(paper), "--out", str(out), "-j", str(count)]))
+    return {"cores": cores, **{name: summary(s) for name, s in samples.items()}}
+
+
 def unset(html: str) -> str:
     """cjkpress's HTML with its paragraphs' text as it was before setting: each set line's element
     dropped (its runs kept, less the spacing that justified them), for WeasyPrint to break and justify."""
@@ -287,6 +305,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cjkpress-bench-") as tmp:
         work = Path(tmp)
         results = {"seed": side_by_side(work), "set lines": set_lines_cost(work), "scale": scale(work),
+                   "parallel": parallel(work),
                    "markdown scale": markdown_scale(work), "incremental": incremental(work)}
     seed, growth, edits, big = results["seed"], results["scale"], results["incremental"], results["markdown scale"]
     lines = results["set lines"]
@@ -298,6 +317,8 @@ def main() -> None:
         "16× set lines ÷ plain WeasyPrint, time": lines["set lines"]["median"] / lines["plain WeasyPrint"]["median"],
         "16× set lines ÷ plain WeasyPrint, memory": lines["set lines"]["peak_mb"] / lines["plain WeasyPrint"]["peak_mb"],
         "16× rebuild after editing a paragraph (s)": growth["16x edited"]["seconds"],
+        "16× cold, all cores ÷ one process": results["parallel"]["all cores"]["median"]
+        / results["parallel"]["one process"]["median"],
         "seed rebuild after editing a paragraph (s)": edits["make_after_editing_a_paragraph"],
         "cost per page, 40× ÷ 1× (Markdown)": big["40x"]["ms_per_page"] / big["1x"]["ms_per_page"],
         "make with nothing changed (s)": edits["make_nothing_changed"],
@@ -330,6 +351,10 @@ def table(results: dict) -> str:
     for name, r in results["scale"].items():
         lines.append(f"  {name:4} {r['pages']:5} pages  {r['seconds']:6.2f} s  {r['peak_mb']:6.0f} MB" if "pages" in r
                      else f"  {name}: {r['seconds']:.2f} s, {r['peak_mb']:.0f} MB")
+    found = results["parallel"]
+    lines.append(f"16 × the seed cold, in one process and on {found['cores']} cores (3 alternating runs):")
+    for name in ("one process", "all cores"):
+        lines.append(f"  {name:18} {found[name]['median']:6.2f} s  {found[name]['peak_mb']:6.0f} MB")
     lines.append("Scale, the seed's text as a Markdown book:")
     for name, r in results["markdown scale"].items():
         if "pages" in r:

@@ -101,10 +101,12 @@ def summarise(document, pages: list, front: bool, drawing: Drawing) -> Drawn:
     return Drawn([summary(page, drawing.headings) for page in pages], first, short, {}, {}, {})
 
 
-def paint(document, pages: list, made: Drawn, front: bool, drawing: Drawing, known: dict[str, FaceFile]) -> dict:
-    """What drawing `made`, the summary of `pages` (`front`: the front matter's), fills in: each edition's part and the glyphs it draws
-    of each face, the faces' files (those of `known` not looked for again), and the front matter's cover
-    and spare blank page (Drawn)."""
+def paint(document, pages: list, made: Drawn, front: bool, drawing: Drawing, known: dict[str, FaceFile],
+          editions: tuple[str, ...] = EDITIONS) -> dict:
+    """What drawing `made`, the summary of `pages` (`front`: the front matter's), in `editions` fills in:
+    each edition's part and the glyphs it draws of each face, the faces' files (those of `known` not
+    looked for again); the front matter's cover with the screen edition, its spare blank page with the
+    print edition (Drawn)."""
     names = [page.name for page in made.pages]
 
     def part(edition: str, kept: list, faces: dict) -> bytes:
@@ -116,33 +118,31 @@ def paint(document, pages: list, made: Drawn, front: bool, drawing: Drawing, kno
             return press_pdf(document, kept, STYLES, drawing.identifier + "#print",
                              lambda _, pdf: add_slug_and_marks(pdf))
 
-    parts, drawn, faces = {}, {}, {}
-    for edition, kept in (("screen", [page for page, name in zip(pages, names) if name is not None]),
-                          ("print", pages[made.first_printed:])):
+    painted = {"parts": {}, "drawn": {}, "faces": {}}
+    kept = {"screen": [page for page, name in zip(pages, names) if name is not None],
+            "print": pages[made.first_printed:]}
+    for edition in editions:
         found = {}
-        parts[edition] = part(edition, kept, found)
-        drawn[edition] = {name: (frozenset(face.glyphs), face.missing) for name, face in found.items()}
-        faces.update((name, known.get(name) or face_file(face, drawing.cache)) for name, face in found.items()
-                     if name not in faces)
-    cover = spare = None
-    if front:
-        cover = render_cover(document.copy(pages[:1]).write_pdf())
-        if (blank := first_blank(names)) is not None and blank < made.first_printed:
-            spare = part("print", [pages[blank]], {})
-    return {"parts": parts, "drawn": drawn, "faces": faces, "cover": cover, "spare": spare}
+        painted["parts"][edition] = part(edition, kept[edition], found)
+        painted["drawn"][edition] = {name: (frozenset(face.glyphs), face.missing) for name, face in found.items()}
+        painted["faces"].update((name, known.get(name) or face_file(face, drawing.cache))
+                                for name, face in found.items() if name not in painted["faces"])
+    if front and "screen" in editions:
+        painted["cover"] = render_cover(document.copy(pages[:1]).write_pdf())
+    if front and "print" in editions and (blank := first_blank(names)) is not None and blank < made.first_printed:
+        painted["spare"] = part("print", [pages[blank]], {})
+    return painted
 
 
 def fill(made: Drawn, painted: dict) -> Drawn:
-    """`made` with what `paint` drew of it."""
-    for name, value in painted.items():
-        setattr(made, name, value)
+    """`made` with what `paint` drew of it (of some editions, or all)."""
+    made.parts.update(painted["parts"])
+    made.drawn.update(painted["drawn"])
+    for name, face in painted["faces"].items():
+        made.faces.setdefault(name, face)
+    made.cover = painted.get("cover", made.cover)
+    made.spare = painted.get("spare", made.spare)
     return made
-
-
-def draw(document, pages: list, front: bool, drawing: Drawing) -> Drawn:
-    """A unit's `pages` summarised and drawn in this process."""
-    made = summarise(document, pages, front, drawing)
-    return fill(made, paint(document, pages, made, front, drawing, {}))
 
 
 class Drawer:
@@ -173,7 +173,15 @@ class Drawer:
             self.waiting.append(([(made, key) for _, _, made, _, key in batch], task))
 
     def finish(self) -> None:
-        """Draw what is left here, and wait till every unit is drawn."""
+        """Draw what is left (the front matter: the 目录 of a long book is long), the print edition
+        beside this process, and wait till every unit is drawn."""
+        if self.jobs > 1 and self.pending:
+            batch, known, self.pending = self.pending, dict(self.known), []
+            task = forked(lambda: [paint(document, pages, made, front, self.drawing, known, ("print",))
+                                   for document, pages, made, front, _ in batch])
+            self.waiting.append(([(made, key) for _, _, made, _, key in batch], task))
+            for document, pages, made, front, _ in batch:
+                fill(made, paint(document, pages, made, front, self.drawing, self.known, ("screen",)))
         self._paint_here()
         while self.waiting:
             self._painted(*self.waiting[0])

@@ -59,7 +59,13 @@
    anchor of another unit (one of `anchors`) is kept, not dropped as a
    link to nowhere: the join's named destinations hold every unit's.
 
-These patch twelve names of WeasyPrint's drawing, tagging, font and metadata
+11. A dot leader (the 目录's) is laid out by WeasyPrint as a text box for
+   each dot, each drawn as a text object of its own: two thirds of the
+   drawing time of a long book's 目录. The dots, which stand one box's
+   width apart from the measure's right edge, are made one text box from
+   the leftmost, drawing the same glyphs at the same places.
+
+These patch thirteen names of WeasyPrint's drawing, tagging, font and metadata
 code, so the module refuses any other WeasyPrint version.
 """
 
@@ -84,7 +90,10 @@ import weasyprint.pdf.fonts as pdf_fonts
 import weasyprint.pdf.metadata as metadata
 import weasyprint.pdf.stream as pdf_stream
 import weasyprint.pdf.tags as tags
+import weasyprint.layout.inline as inline_layout
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout.leader import leader_index
+from weasyprint.text.line_break import split_first_line
 from weasyprint.stacking import StackingContext
 
 WEASYPRINT = "70.0"
@@ -409,6 +418,20 @@ def stylesheet(string=None, **options):
     return document_sheet
 
 
+def handle_leader(context, line, containing_block):
+    """WeasyPrint's leader, its dots one text box (11.)."""
+    _handle_leader(context, line, containing_block)
+    _, leader = leader_index(line)
+    if leader is None or len(leader.children) < 2:
+        return
+    dots = leader.children  # from the right, each its width left of the one before
+    first = dots[-1]
+    run = first.copy_with_text(first.text * len(dots))
+    run.pango_layout = split_first_line(run.text, first.style, context, None, first.justification_spacing)[0]
+    run.width = first.width * len(dots)
+    leader.children = (run,)
+
+
 def uuid4() -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, _name) if _name else uuid.uuid4()
 
@@ -430,3 +453,5 @@ _CSS = weasyprint.css.CSS
 weasyprint.css.CSS = stylesheet
 _page_references = pydyf.PDF.page_references
 pydyf.PDF.page_references = property(page_references)
+_handle_leader = inline_layout.handle_leader
+inline_layout.handle_leader = handle_leader
