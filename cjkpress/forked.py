@@ -7,6 +7,7 @@ reaches the parent alone, which stops its children as an interrupted build
 stops: nothing half-written is left.
 """
 
+import gc
 import os
 import pickle
 import signal
@@ -60,6 +61,9 @@ def forked(task: Callable[[], object]) -> Forked:
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if pid == 0:  # the child, which never returns to the parent's code, stopped or not
+        # What it was forked with is not collected: the collector would walk it all and write to each
+        # page of it, which the fork shares with the parent till then.
+        gc.freeze()
         try:
             os.close(read)
             try:
