@@ -56,10 +56,9 @@ def build_job(job: Job, formats: list[str]) -> Job:
         for w in writers:
             if w not in beside:
                 write(w, job)
-        while waiting:
-            waiting[0].wait()
-            waiting.pop(0)
-    except BaseException:
+        for task in waiting:
+            task.wait()
+    except BaseException:  # the tasks still running stopped (a finished one is not)
         stop_all(waiting)
         raise
     return job

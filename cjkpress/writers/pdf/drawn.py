@@ -24,7 +24,6 @@ from . import engine
 from .cover import render_cover
 from .engine import Face
 from .foot import Short, short_pages
-from .labels import page_name
 from .pages import Page, summary
 from .press import add_slug_and_marks, block_start, first_blank, press_pdf
 
@@ -96,9 +95,10 @@ class Drawing:
 def summarise(document, pages: list, front: bool, drawing: Drawing) -> Drawn:
     """A unit's `pages` of its WeasyPrint `document` as the book reads them (`front`: the front matter),
     not drawn yet (`paint`)."""
-    first = block_start([page_name(page) for page in pages]) if front else 0
+    summaries = [summary(page, drawing.headings) for page in pages]
+    first = block_start([page.name for page in summaries]) if front else 0
     short = tuple(page for page in short_pages(document, drawing.pitch) if page.page < len(pages))
-    return Drawn([summary(page, drawing.headings) for page in pages], first, short, {}, {}, {})
+    return Drawn(summaries, first, short, {}, {}, {})
 
 
 def paint(document, pages: list, made: Drawn, front: bool, drawing: Drawing, known: dict[str, FaceFile],
@@ -148,7 +148,8 @@ def fill(made: Drawn, painted: dict) -> Drawn:
 class Drawer:
     """Draws a book's units: in this process when `jobs` is 1; else in batches of BATCH pages or more,
     each in a process forked beside this one (at most jobs − 1 at once) while this one lays out the
-    next, the last batch in this one. Keeps each unit in the cache folder once drawn (`store`)."""
+    next, the last batch split by edition between a forked process and this one. Keeps each unit in the
+    cache folder once drawn (`store`)."""
 
     def __init__(self, drawing: Drawing, jobs: int):
         self.drawing, self.jobs = drawing, jobs
@@ -160,32 +161,23 @@ class Drawer:
 
     def paint(self, document, pages: list, made: Drawn, front: bool, key: str) -> None:
         """Draw `made`, the summary of `pages` (`summarise`), now or beside this process."""
-        self.pending.append((document, pages, made, front, key))
         if self.jobs <= 1:
-            self._paint_here()
-        elif sum(len(pages) for _, pages, *_ in self.pending) >= BATCH:
-            while len(self.waiting) >= self.jobs - 1:
-                self._painted(*self.waiting[0])
-                self.waiting.pop(0)
-            batch, known, self.pending = self.pending, dict(self.known), []
-            task = forked(lambda: [paint(document, pages, made, front, self.drawing, known)
-                                   for document, pages, made, front, _ in batch])
-            self.waiting.append(([(made, key) for _, _, made, _, key in batch], task))
+            self._painted([(made, key)], [paint(document, pages, made, front, self.drawing, self.known)])
+            return
+        self.pending.append((document, pages, made, front, key))
+        if sum(len(pages) for _, pages, *_ in self.pending) >= BATCH:
+            self._wait(self.jobs - 2)
+            self._fork(EDITIONS)
 
     def finish(self) -> None:
-        """Draw what is left (the front matter: the 目录 of a long book is long), the print edition
+        """Draw what is left (the front matter: the 目录 of a long book is long), its print edition
         beside this process, and wait till every unit is drawn."""
-        if self.jobs > 1 and self.pending:
-            batch, known, self.pending = self.pending, dict(self.known), []
-            task = forked(lambda: [paint(document, pages, made, front, self.drawing, known, ("print",))
-                                   for document, pages, made, front, _ in batch])
-            self.waiting.append(([(made, key) for _, _, made, _, key in batch], task))
+        batch = self.pending
+        if batch:
+            self._fork(("print",))
             for document, pages, made, front, _ in batch:
                 fill(made, paint(document, pages, made, front, self.drawing, self.known, ("screen",)))
-        self._paint_here()
-        while self.waiting:
-            self._painted(*self.waiting[0])
-            self.waiting.pop(0)
+        self._wait(0)
 
     def __enter__(self) -> "Drawer":
         return self
@@ -194,13 +186,22 @@ class Drawer:
         """Stop the units still being drawn when the layout failed, or was interrupted."""
         stop_all([task for _, task in self.waiting])
 
-    def _paint_here(self) -> None:
-        batch, self.pending = self.pending, []
-        for document, pages, made, front, key in batch:
-            self._painted([(made, key)], [paint(document, pages, made, front, self.drawing, self.known)])
+    def _fork(self, editions: tuple[str, ...]) -> None:
+        """Draw `editions` of the pending units in a process forked beside this one."""
+        batch, known, self.pending = self.pending, dict(self.known), []
+        task = forked(lambda: [paint(document, pages, made, front, self.drawing, known, editions)
+                               for document, pages, made, front, _ in batch])
+        self.waiting.append(([(made, key) for _, _, made, _, key in batch], task))
 
-    def _painted(self, units: list[tuple[Drawn, str]], painted) -> None:
-        for (made, key), its in zip(units, painted if isinstance(painted, list) else painted.wait()):
+    def _wait(self, running: int) -> None:
+        """Wait till no more than `running` processes draw beside this one."""
+        while len(self.waiting) > running:
+            units, task = self.waiting[0]
+            self._painted(units, task.wait())
+            self.waiting.pop(0)  # only once drawn: an interrupted wait leaves it to stop
+
+    def _painted(self, units: list[tuple[Drawn, str]], painted: list[dict]) -> None:
+        for (made, key), its in zip(units, painted):
             fill(made, its)
             self.known.update(made.faces)
             store(self.drawing.cache, key, made)

@@ -71,8 +71,8 @@ class Images:
     def draw(self, document: Document) -> list[Shown]:
         """The screen pages of `document`, each drawn unless a page like it was."""
         names = [page_name(page) for page in document.pages]
-        pages = [(page, shown(page, style == "D")) for page, (style, _) in zip(document.pages, folios(names))
-                 if page_name(page) is not None]
+        pages = [(page, shown(page, style == "D"))
+                 for page, name, (style, _) in zip(document.pages, names, folios(names)) if name is not None]
         new = [(page, seen) for page, seen in pages if seen.key not in self.png]
         if new:
             pdf = pypdfium2.PdfDocument(document.copy([page for page, _ in new]).write_pdf())

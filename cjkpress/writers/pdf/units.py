@@ -249,6 +249,12 @@ def body_folios(pages: list[Page], before: list) -> list:
     return [(page, before[-1][1] + n) for n, page in enumerate(pages, 1)]
 
 
+def book_drawing(job: Job, anchors: frozenset) -> Drawing:
+    """What the book's units are drawn with, their links to `anchors` of other units kept (drawn.Drawing)."""
+    return Drawing(anchors, job.book.metadata.identifier, grid(job.design).line_pitch, heading_numbers(job.book),
+                   record_path(job.book, job.out, "units"))
+
+
 def drawn_unit(job: Job, key: str, folder: Path) -> Drawn | None:
     """The unit drawn by `key` in this process (cjkpress serve: with its boxes), or else on disk (unless
     the job keeps boxes)."""
@@ -278,33 +284,32 @@ def lay_out(job: Job) -> Assembled:
     from the last build's decisions when its key is unchanged; not laid out at all when what it was
     drawn as is kept (on disk, or by this process: `job.kept`)."""
     record = record_path(job.book, job.out, "units.json")
-    folder = record_path(job.book, job.out, "units")
     try:
         last = json.loads(record.read_text(encoding="utf-8"))
         pages, known = int(last["pages"]), dict(last["units"])
     except (OSError, ValueError, TypeError, KeyError):
         pages, known = 0, {}
     tools = tools_digest(job.book, job.design)
-    drawing = Drawing(frozenset(job.book.anchors()), job.book.metadata.identifier, grid(job.design).line_pitch,
-                      heading_numbers(job.book), folder)
-    kept = {}  # what each unit was drawn as, by key
+    tools_drawn = drawing_digest(job, tools)
+    drawing, kept = book_drawing(job, frozenset(job.book.anchors())), {}  # kept: what each unit was drawn as, by key
     with drawn.Drawer(drawing, 1 if job.boxes else job.jobs) as drawer:
-        body, decisions, longer, loose, found = lay_out_chapters(job, drawer, known, tools, kept)
-        front, found = lay_out_front(job, drawer, replace(found, pages=pages), body, tools, kept)
+        body, decisions, longer, loose, found = lay_out_chapters(job, drawer, known, tools, tools_drawn, kept)
+        front, found = lay_out_front(job, drawer, replace(found, pages=pages), body, tools_drawn, kept)
         drawer.finish()
     job.kept.clear()  # what this layout used, and nothing older
     job.kept.update(kept)
-    drawn.prune(folder, set(kept))
+    drawn.prune(drawing.cache, set(kept))
     with atomic(record) as tmp:
         tmp.write_text(json.dumps({"pages": found.pages, "units": decisions}, sort_keys=True), encoding="utf-8")
     return Assembled([front, *body], found, frozenset(longer), frozenset(loose))
 
 
-def lay_out_chapters(job: Job, drawer: drawn.Drawer, known: dict, tools: str, kept: dict) -> tuple:
-    """Each chapter laid out from its first folio, with the decisions `known` by its key, and drawn, or
-    found drawn; what each was drawn as added to `kept`. The chapters drawn, their decisions by key, the
-    paragraphs set longer and left loose, and what their pages print (Counts, all but the page count)."""
-    tools_drawn, slug, blocks = drawing_digest(job, tools), job.book.slug, paragraphs_by_key(job.book)
+def lay_out_chapters(job: Job, drawer: drawn.Drawer, known: dict, tools: str, tools_drawn: str, kept: dict) -> tuple:
+    """Each chapter laid out from its first folio, with the decisions `known` by its key (`unit_key` with
+    `tools`), and drawn, or found drawn (by its key with `tools_drawn`: drawing_digest); what each was
+    drawn as added to `kept`. The chapters drawn, their decisions by key, the paragraphs set longer and
+    left loose, and what their pages print (Counts, all but the page count)."""
+    slug, blocks = job.book.slug, paragraphs_by_key(job.book)
     chapters = units(job.book.chapters)[1:]
     body, decisions, longer, loose, numbered = [], {}, set(), set(), []
     long_chapters, marks = (), ()
@@ -337,7 +342,7 @@ def lay_out_chapters(job: Job, drawer: drawn.Drawer, known: dict, tools: str, ke
     return body, decisions, longer, loose, Counts(0, long_chapters, marks, toc_folios(numbered, job))
 
 
-def lay_out_front(job: Job, drawer: drawn.Drawer, found: Counts, body: list[Drawn], tools: str,
+def lay_out_front(job: Job, drawer: drawn.Drawer, found: Counts, body: list[Drawn], tools_drawn: str,
                   kept: dict) -> tuple[Drawn, Counts]:
     """The front matter, from what the `body` prints (`found`: its 目录's folios, the book block's pages
     as last counted), laid out again till its 版权页 counts the book block it makes; drawn, or found
@@ -346,7 +351,7 @@ def lay_out_front(job: Job, drawer: drawn.Drawer, found: Counts, body: list[Draw
     front = units(job.book.chapters)[0]
     for _ in range(LAYOUTS):
         html = book_html(job, found, frozenset(), front)
-        key, laid = unit_key(html, drawing_digest(job, tools)), None
+        key, laid = unit_key(html, tools_drawn), None
         if (made := drawn_unit(job, key, drawer.drawing.cache)) is None:
             report = lambda page: status(f"typesetting {job.book.slug}: front matter, page {page}", count=True)  # noqa: E731
             laid = Laid(render(job, html, report), Counts(), closing=front.closing)
@@ -365,6 +370,4 @@ def whole_book(job: Job) -> Assembled:
     (tested)."""
     document, rendered, _ = settle(job, lambda found, loose: book_html(job, found, loose), counts, Counts(), set(),
                                    set(), lambda page, attempt: None)
-    drawing = Drawing(frozenset(), job.book.metadata.identifier, grid(job.design).line_pitch,
-                      heading_numbers(job.book), record_path(job.book, job.out, "units"))
-    return Assembled([drawn.draw(document, document.pages, True, drawing)], *rendered)
+    return Assembled([drawn.draw(document, document.pages, True, book_drawing(job, frozenset()))], *rendered)
